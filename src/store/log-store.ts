@@ -1,0 +1,143 @@
+/** Entries and complete-subtree hashes: the log's append-only tables. */
+import type { Db } from './db.js';
+import type { Hash, NewNode, NodeReader } from '../merkle/types.js';
+
+/** One stored entry: the exact leaf bytes plus copies of fields used by queries. */
+export interface EntryRow {
+  index: number;
+  leaf: Uint8Array;
+  leafHash: Hash;
+  receivedAt: string;
+  source: string;
+  type: string;
+  controlId: string;
+  system: string;
+  actorId: string;
+  subjectId: string;
+  occurredAt: string;
+}
+
+export interface EntryFilter {
+  type?: string;
+  controlId?: string;
+  system?: string;
+  actorId?: string;
+  subjectId?: string;
+  source?: string;
+  /** receivedAt >= this RFC 3339 UTC ms string */
+  receivedFrom?: string;
+  /** receivedAt < this RFC 3339 UTC ms string */
+  receivedBefore?: string;
+  /** only entries with index > afterIndex (pagination cursor) */
+  afterIndex?: number;
+  /** only entries with index < beforeIndex (e.g. a period-close tree size) */
+  beforeIndex?: number;
+}
+
+const FILTER_COLUMNS = {
+  type: 'type = ?',
+  controlId: 'control_id = ?',
+  system: 'system = ?',
+  actorId: 'actor_id = ?',
+  subjectId: 'subject_id = ?',
+  source: 'source = ?',
+  receivedFrom: 'received_at >= ?',
+  receivedBefore: 'received_at < ?',
+  afterIndex: 'idx > ?',
+  beforeIndex: 'idx < ?',
+} as const satisfies Record<keyof EntryFilter, string>;
+
+const ENTRY_COLUMNS = `idx AS "index", leaf, leaf_hash AS leafHash, received_at AS receivedAt, source, type,
+  control_id AS controlId, system, actor_id AS actorId, subject_id AS subjectId, occurred_at AS occurredAt`;
+
+function toRow(raw: unknown): EntryRow {
+  const r = raw as EntryRow & { leaf: Buffer; leafHash: Buffer };
+  return { ...r, leaf: new Uint8Array(r.leaf), leafHash: new Uint8Array(r.leafHash) };
+}
+
+export class LogStore implements NodeReader {
+  private readonly insertEntry;
+  private readonly insertNode;
+  private readonly selectLeafHash;
+  private readonly selectNode;
+  private readonly selectEntry;
+  private readonly selectByHash;
+  private readonly selectLast;
+  private readonly countBefore;
+
+  constructor(private readonly db: Db) {
+    this.insertEntry = db.prepare(`INSERT INTO entries
+      (idx, leaf, leaf_hash, received_at, source, type, control_id, system, actor_id, subject_id, occurred_at)
+      VALUES (@index, @leaf, @leafHash, @receivedAt, @source, @type, @controlId, @system, @actorId, @subjectId, @occurredAt)`);
+    this.insertNode = db.prepare('INSERT INTO nodes (level, idx, hash) VALUES (?, ?, ?)');
+    this.selectLeafHash = db.prepare('SELECT leaf_hash FROM entries WHERE idx = ?').pluck();
+    this.selectNode = db.prepare('SELECT hash FROM nodes WHERE level = ? AND idx = ?').pluck();
+    this.selectEntry = db.prepare(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE idx = ?`);
+    this.selectByHash = db.prepare('SELECT idx FROM entries WHERE leaf_hash = ? ORDER BY idx LIMIT 1').pluck();
+    this.selectLast = db.prepare(`SELECT ${ENTRY_COLUMNS} FROM entries ORDER BY idx DESC LIMIT 1`);
+    this.countBefore = db.prepare('SELECT COUNT(*) FROM entries WHERE received_at < ?').pluck();
+  }
+
+  /** Number of entries (indexes are dense, so this is the tree size). O(log n). */
+  size(): number {
+    const last = this.selectLast.get();
+    return last ? toRow(last).index + 1 : 0;
+  }
+
+  last(): EntryRow | undefined {
+    const raw = this.selectLast.get();
+    return raw ? toRow(raw) : undefined;
+  }
+
+  /** Appends entries and the tree nodes they complete. Call inside a transaction. */
+  append(entries: readonly EntryRow[], nodes: readonly NewNode[]): void {
+    for (const e of entries) this.insertEntry.run(e);
+    // Level-0 nodes are the entries' leaf_hash column; only interior nodes are stored here.
+    for (const n of nodes) if (n.level > 0) this.insertNode.run(n.level, n.index, n.hash);
+  }
+
+  getNode(level: number, index: number): Hash {
+    const hash = (level === 0 ? this.selectLeafHash.get(index) : this.selectNode.get(level, index)) as
+      | Buffer
+      | undefined;
+    if (!hash) throw new Error(`couldn't read stored tree node (level ${level}, index ${index}): missing`);
+    return new Uint8Array(hash);
+  }
+
+  entry(index: number): EntryRow | undefined {
+    const raw = this.selectEntry.get(index);
+    return raw ? toRow(raw) : undefined;
+  }
+
+  /** Index of the entry with this leaf hash, if any. */
+  indexOfLeafHash(leafHash: Hash): number | undefined {
+    return this.selectByHash.get(leafHash) as number | undefined;
+  }
+
+  /** Number of entries received strictly before `receivedAt` (RFC 3339 UTC ms, which sorts as text). */
+  countReceivedBefore(receivedAt: string): number {
+    return this.countBefore.get(receivedAt) as number;
+  }
+
+  /** Entries matching `filter`, by increasing index, at most `limit` of them. */
+  list(filter: EntryFilter, limit: number): EntryRow[] {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    for (const [key, clause] of Object.entries(FILTER_COLUMNS)) {
+      const value = filter[key as keyof EntryFilter];
+      if (value !== undefined) {
+        where.push(clause);
+        args.push(value);
+      }
+    }
+    const sql = `SELECT ${ENTRY_COLUMNS} FROM entries ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY idx LIMIT ?`;
+    return this.db.prepare(sql).all(...args, limit).map(toRow);
+  }
+
+  /** Streams entries [from, to) in index order without loading them all (for audit and bundles). */
+  *iterate(from = 0, to = Number.MAX_SAFE_INTEGER): Generator<EntryRow> {
+    const stmt = this.db.prepare(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE idx >= ? AND idx < ? ORDER BY idx`);
+    for (const raw of stmt.iterate(from, to)) yield toRow(raw);
+  }
+}
