@@ -30,6 +30,50 @@ describe('golden vectors (merkle.json)', () => {
     expect(v.consistency_invalid).toHaveLength(180);
   });
 
+  // The vectors name what each invalid case changed; these suffixes pin the code a caller sees.
+  const inclusionCodes: [string, string][] = [
+    [': index equal to size', 'INDEX_OUT_OF_RANGE'],
+    [': size 0', 'INDEX_OUT_OF_RANGE'],
+    [': root with one bit flipped', 'ROOT_MISMATCH'],
+    [': proof[0] with one bit flipped', 'ROOT_MISMATCH'],
+    [': proof truncated (last element dropped)', 'WRONG_PROOF_LENGTH'],
+    [': root appended to the proof', 'WRONG_PROOF_LENGTH'],
+  ];
+  const consistencyCodes: [string, string][] = [
+    [': old size 0 (a proof from the empty tree is meaningless)', 'SIZES_OUT_OF_ORDER'],
+    [': old size greater than new size', 'SIZES_OUT_OF_ORDER'],
+    [': equal sizes but a non-empty proof', 'WRONG_PROOF_LENGTH'],
+    [': equal sizes but different roots', 'ROOT_MISMATCH'],
+    [': empty proof', 'WRONG_PROOF_LENGTH'],
+    [': old root with one bit flipped', 'ROOT_MISMATCH'],
+    [': new root with one bit flipped', 'ROOT_MISMATCH'],
+    [': proof truncated (last element dropped)', 'WRONG_PROOF_LENGTH'],
+  ];
+
+  it('names the failure with a stable code for the plainly classifiable invalid cases', () => {
+    let checked = 0;
+    for (const t of v.inclusion_invalid) {
+      const code = inclusionCodes.find(([suffix]) => t.case.endsWith(suffix))?.[1];
+      if (code === undefined) continue;
+      const verdict = verifyInclusion(nodeCrypto, {
+        leafHash: fromHex(t.leaf_hash), index: t.index, size: t.size, proof: t.proof.map(fromHex), root: fromHex(t.root),
+      });
+      expect(verdict, t.case).toMatchObject({ ok: false, code });
+      checked++;
+    }
+    for (const t of v.consistency_invalid) {
+      const code = consistencyCodes.find(([suffix]) => t.case.endsWith(suffix))?.[1];
+      if (code === undefined) continue;
+      const verdict = verifyConsistency(nodeCrypto, {
+        oldSize: t.old_size, newSize: t.new_size, oldRoot: fromHex(t.old_root), newRoot: fromHex(t.new_root),
+        proof: t.proof.map(fromHex),
+      });
+      expect(verdict, t.case).toMatchObject({ ok: false, code });
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(100);
+  });
+
   describe.each([nodeCrypto, nobleCrypto])('with $name crypto', (c) => {
     const tree = vectorTree(c);
 
