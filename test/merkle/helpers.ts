@@ -37,9 +37,12 @@ export class CountingReader implements NodeReader {
   }
 }
 
-/** A fresh copy with bit `bit` (0 = most significant bit of byte 0) flipped. */
+/**
+ * A fresh copy with bit `bit` (0 = most significant bit of byte 0) flipped. Copies with
+ * `new Uint8Array(...)`: nodeCrypto hashes are Buffers, whose `slice()` is a view, not a copy.
+ */
 export function flipBit(bytes: Uint8Array, bit: number): Uint8Array {
-  const out = bytes.slice();
+  const out = new Uint8Array(bytes);
   out[bit >> 3]! ^= 0x80 >> (bit & 7);
   return out;
 }
