@@ -1,0 +1,140 @@
+/**
+ * Service configuration from environment variables, validated once at start-up. Every bad value
+ * is reported at once, each under its variable's name, so one failed start shows all the fixes.
+ * An empty variable counts as unset (compose files and shells produce them easily).
+ */
+import { z } from 'zod';
+
+/** The contract's default port. */
+export const DEFAULT_PORT = 8080;
+/**
+ * Loopback, so a development run never exposes the ledger by accident; a container sets
+ * HOST=0.0.0.0 explicitly to be reachable.
+ */
+export const DEFAULT_HOST = '127.0.0.1';
+/** The contract's default database path. */
+export const DEFAULT_DB_PATH = './data/ledger.db';
+/** Beside the database by convention; created on the first start when missing. */
+export const DEFAULT_KEY_FILE = './keys/ledger.key';
+/** A name that is obviously local; production sets its own (it is also the key name). */
+export const DEFAULT_ORIGIN = 'localhost/evidence-ledger';
+/** The contract's default: a new entry is covered by a signed checkpoint within about a second. */
+export const DEFAULT_CHECKPOINT_INTERVAL_MS = 1000;
+/** Below this, signing would mostly produce checkpoints that differ only in time. */
+export const MIN_CHECKPOINT_INTERVAL_MS = 10;
+/** Calendar quarters and years unless told otherwise. */
+export const DEFAULT_FISCAL_YEAR_START = 1;
+/** One transaction per this many entries at most: big enough to amortise the fsync, small enough to keep latency flat. */
+export const DEFAULT_BATCH_MAX = 1000;
+/** How long the sequencer waits for more records before committing: a little latency for much throughput. */
+export const DEFAULT_BATCH_WAIT_MS = 2;
+/** Records waiting for a commit before new ones get 503: bounds memory and tells clients to back off. */
+export const DEFAULT_QUEUE_MAX = 20_000;
+export const DEFAULT_LOG_LEVEL = 'info';
+/** Long enough that the admin token cannot be guessed. */
+export const MIN_ADMIN_TOKEN_LENGTH = 32;
+/** setTimeout fires at once for delays above 2^31 - 1 ms, so no interval may exceed it. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface Config {
+  port: number;
+  host: string;
+  dbPath: string;
+  keyFile: string;
+  origin: string;
+  checkpointIntervalMs: number;
+  adminToken: string | undefined;
+  /** Month (1–12) in which the fiscal year starts. */
+  fiscalYearStart: number;
+  batchMax: number;
+  batchWaitMs: number;
+  queueMax: number;
+  logLevel: LogLevel;
+}
+
+export interface ConfigProblem {
+  variable: string;
+  message: string;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  readonly code = 'CONFIG_INVALID';
+
+  constructor(readonly problems: readonly ConfigProblem[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  ${p.variable}: ${p.message}`).join('\n')}`);
+  }
+}
+
+/** Plain decimal digits only: `1e3`, `0x10`, `+5`, ` 5` and `5.0` are all refused. */
+function integer(fallback: number, min: number, max: number) {
+  return z
+    .string()
+    .regex(/^[0-9]+$/, 'must be a whole number written in decimal digits')
+    .transform(Number)
+    .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`))
+    .default(fallback);
+}
+
+/** C2SP signed-note key names (the origin is one): non-empty, no spaces, no `+`. */
+const ORIGIN = z
+  .string()
+  .regex(/^[^\s+\p{Cc}]+$/u, 'must be non-empty, without whitespace, control characters or "+" (C2SP signed-note key name)')
+  .default(DEFAULT_ORIGIN);
+
+/** RFC 6750 §2.1 b64token characters, so the token can be sent in an Authorization header. */
+const ADMIN_TOKEN = z
+  .string()
+  .min(MIN_ADMIN_TOKEN_LENGTH, `must be at least ${MIN_ADMIN_TOKEN_LENGTH} characters`)
+  .regex(/^[A-Za-z0-9\-._~+/]+=*$/, 'may only use letters, digits and -._~+/ (then = padding)')
+  .optional();
+
+const nonBlank = (fallback: string) => z.string().regex(/^\S(.*\S)?$/s, 'must not start or end with whitespace').default(fallback);
+
+const ENV_SCHEMA = z.object({
+  PORT: integer(DEFAULT_PORT, 0, 65535),
+  HOST: z.string().regex(/^[^\s]+$/, 'must not contain whitespace').default(DEFAULT_HOST),
+  LEDGER_DB: nonBlank(DEFAULT_DB_PATH),
+  LEDGER_KEY_FILE: nonBlank(DEFAULT_KEY_FILE),
+  LEDGER_ORIGIN: ORIGIN,
+  LEDGER_CHECKPOINT_INTERVAL_MS: integer(DEFAULT_CHECKPOINT_INTERVAL_MS, MIN_CHECKPOINT_INTERVAL_MS, MAX_TIMER_MS),
+  LEDGER_ADMIN_TOKEN: ADMIN_TOKEN,
+  LEDGER_FISCAL_YEAR_START: integer(DEFAULT_FISCAL_YEAR_START, 1, 12),
+  LEDGER_BATCH_MAX: integer(DEFAULT_BATCH_MAX, 1, 1_000_000),
+  LEDGER_BATCH_WAIT_MS: integer(DEFAULT_BATCH_WAIT_MS, 0, MAX_TIMER_MS),
+  LEDGER_QUEUE_MAX: integer(DEFAULT_QUEUE_MAX, 1, 10_000_000),
+  LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default(DEFAULT_LOG_LEVEL),
+});
+
+export const CONFIG_VARIABLES = Object.keys(ENV_SCHEMA.shape) as readonly (keyof typeof ENV_SCHEMA.shape)[];
+
+/** Reads and validates the configuration; throws one {@link ConfigError} listing every bad value. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const input: Record<string, string> = {};
+  for (const name of CONFIG_VARIABLES) {
+    const value = env[name];
+    if (value !== undefined && value !== '') input[name] = value;
+  }
+  const parsed = ENV_SCHEMA.safeParse(input);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => ({ variable: String(issue.path[0]), message: issue.message })));
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dbPath: e.LEDGER_DB,
+    keyFile: e.LEDGER_KEY_FILE,
+    origin: e.LEDGER_ORIGIN,
+    checkpointIntervalMs: e.LEDGER_CHECKPOINT_INTERVAL_MS,
+    adminToken: e.LEDGER_ADMIN_TOKEN,
+    fiscalYearStart: e.LEDGER_FISCAL_YEAR_START,
+    batchMax: e.LEDGER_BATCH_MAX,
+    batchWaitMs: e.LEDGER_BATCH_WAIT_MS,
+    queueMax: e.LEDGER_QUEUE_MAX,
+    logLevel: e.LOG_LEVEL,
+  };
+}
