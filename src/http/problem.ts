@@ -1,0 +1,163 @@
+/**
+ * RFC 9457 problem details: the one place where errors become HTTP answers.
+ * Routes throw (or pass to `next`) an {@link HttpProblem}; domain modules throw their own typed
+ * errors, which a registered {@link ProblemMapper} translates, so this file imports none of them.
+ */
+import { STATUS_CODES } from 'node:http';
+import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
+import type {} from './request-log.js'; // Request.id and Request.log
+
+/** RFC 9457 §4.2.1: "about:blank" means the problem has no meaning beyond its status code. */
+export const DEFAULT_PROBLEM_TYPE = 'about:blank';
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+/** What an internal failure tells the client: nothing about the internals. */
+const INTERNAL_ERROR_DETAIL = 'The server could not complete the request; the error was logged.';
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+export interface ProblemOptions {
+  /** The request field the problem is about (a parameter name, or a path into the JSON body). */
+  field?: string;
+  errors?: FieldError[];
+  headers?: Record<string, string>;
+  /** A URI naming the problem type (RFC 9457 §3.1.1); defaults to about:blank. */
+  type?: string;
+  cause?: unknown;
+}
+
+export class HttpProblem extends Error {
+  override readonly name = 'HttpProblem';
+  readonly title: string;
+  readonly type: string;
+  readonly field: string | undefined;
+  readonly errors: FieldError[] | undefined;
+  readonly headers: Record<string, string> | undefined;
+
+  constructor(
+    readonly status: number,
+    readonly detail: string,
+    options: ProblemOptions = {},
+  ) {
+    super(detail, options.cause === undefined ? undefined : { cause: options.cause });
+    if (!Number.isInteger(status) || status < 400 || status > 599) {
+      throw new RangeError(`a problem needs a 4xx or 5xx status, got ${status}`);
+    }
+    this.title = statusTitle(status);
+    this.type = options.type ?? DEFAULT_PROBLEM_TYPE;
+    this.field = options.field;
+    this.errors = options.errors;
+    this.headers = options.headers;
+  }
+}
+
+export const badRequest = (detail: string, field?: string, errors?: FieldError[]) =>
+  new HttpProblem(400, detail, { field, errors });
+
+/** RFC 6750 §3: a 401 names the scheme the client should use. */
+export const unauthorized = (detail = 'A valid bearer token is required.') =>
+  new HttpProblem(401, detail, { headers: { 'WWW-Authenticate': 'Bearer realm="evidence-ledger"' } });
+
+export const forbidden = (detail = 'This token’s role may not do that.') => new HttpProblem(403, detail);
+export const notFound = (detail: string) => new HttpProblem(404, detail);
+export const conflict = (detail: string, field?: string) => new HttpProblem(409, detail, { field });
+export const payloadTooLarge = (detail: string) => new HttpProblem(413, detail);
+export const unsupportedMediaType = (detail: string) => new HttpProblem(415, detail);
+
+/** RFC 9110 §10.2.3: Retry-After in whole seconds tells a well-behaved client when to come back. */
+export const serviceUnavailable = (detail: string, retryAfterSeconds: number) =>
+  new HttpProblem(503, detail, { headers: { 'Retry-After': String(Math.max(0, Math.ceil(retryAfterSeconds))) } });
+
+/** Turns a domain error into a problem, or returns undefined when it does not recognise it. */
+export type ProblemMapper = (error: unknown) => HttpProblem | undefined;
+
+const registeredMappers: ProblemMapper[] = [];
+
+/** Adds a mapper used by {@link problemHandler}; returns a function that removes it again. */
+export function registerProblemMapper(mapper: ProblemMapper): () => void {
+  registeredMappers.push(mapper);
+  return () => {
+    const at = registeredMappers.indexOf(mapper);
+    if (at >= 0) registeredMappers.splice(at, 1);
+  };
+}
+
+/** The body of an `application/problem+json` answer (RFC 9457 §3). */
+export interface ProblemBody {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance: string;
+  field?: string;
+  errors?: FieldError[];
+}
+
+/**
+ * Builds the error middleware. Mappers are consulted in order (the given list, or the live list
+ * filled by {@link registerProblemMapper}); the first that answers wins.
+ */
+export function createProblemHandler(mappers: readonly ProblemMapper[] = registeredMappers): ErrorRequestHandler {
+  return (error: unknown, req, res, next) => {
+    // Headers already gone: only express's default handler can still abort the connection.
+    if (res.headersSent) return next(error);
+    const problem = toProblem(error, mappers);
+    if (problem.status >= 500) logFailure(req, error, problem);
+    const body: ProblemBody = {
+      type: problem.type,
+      title: problem.title,
+      status: problem.status,
+      detail: problem.detail,
+      instance: req.originalUrl.split('?')[0] ?? req.path,
+    };
+    if (problem.field !== undefined) body.field = problem.field;
+    if (problem.errors !== undefined) body.errors = problem.errors;
+    if (problem.headers) res.set(problem.headers);
+    res.status(problem.status).set('Content-Type', PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
+  };
+}
+
+/** The error middleware, using the registered mappers. Mount it last. */
+export const problemHandler: ErrorRequestHandler = createProblemHandler();
+
+/** For requests no route matched; mount it after the routes, before {@link problemHandler}. */
+export const notFoundHandler: RequestHandler = (req, _res, next) => {
+  next(notFound(`There is no resource at ${req.method} ${req.path}.`));
+};
+
+function toProblem(error: unknown, mappers: readonly ProblemMapper[]): HttpProblem {
+  if (error instanceof HttpProblem) return error;
+  for (const map of mappers) {
+    const mapped = map(error);
+    if (mapped) return mapped;
+  }
+  return fromHttpErrorShape(error) ?? new HttpProblem(500, INTERNAL_ERROR_DETAIL, { cause: error });
+}
+
+/**
+ * Errors from express and its dependencies follow the `http-errors` convention: a numeric
+ * `status` (or `statusCode`) and `expose`, which is true when the message is meant for clients.
+ */
+function fromHttpErrorShape(error: unknown): HttpProblem | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const { status, statusCode, expose, message } = error as Record<string, unknown>;
+  const code = typeof status === 'number' ? status : statusCode;
+  if (typeof code !== 'number' || !Number.isInteger(code) || code < 400 || code > 599) return undefined;
+  const detail = code < 500 && expose === true && typeof message === 'string' && message !== ''
+    ? message
+    : code < 500 ? statusTitle(code) : INTERNAL_ERROR_DETAIL;
+  return new HttpProblem(code, detail, { cause: error });
+}
+
+function logFailure(req: Request, error: unknown, problem: HttpProblem): void {
+  const fields = { err: error, reqId: req.id, status: problem.status };
+  if (req.log) req.log.error(fields, 'request failed');
+  else console.error('request failed', fields);
+}
+
+function statusTitle(status: number): string {
+  return STATUS_CODES[status] ?? `HTTP ${status}`;
+}
