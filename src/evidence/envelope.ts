@@ -1,0 +1,104 @@
+/**
+ * The entry envelope and its leaf bytes (contract, "Entries"): the leaf is the UTF-8 of the
+ * RFC 8785 canonical JSON of `{v, index, prev, receivedAt, source, record}`, and its hash,
+ * SHA-256(0x00 || leaf), is what the RFC 9162 §2.1 tree commits to. A leaf is forever, so
+ * `encodeLeaf` checks everything before it encodes, and `decodeLeaf` accepts only bytes that
+ * are exactly what `encodeLeaf` would produce: one entry, one byte string.
+ */
+import { z } from 'zod';
+import { bytesEqual } from '../crypto/bytes.js';
+import { canonicalBytes } from './canonical.js';
+import { EvidenceError } from './errors.js';
+import { problemsFromIssues } from './problems.js';
+import { evidenceRecordSchema, type EvidenceRecord } from './record.js';
+
+export interface EntryEnvelope {
+  v: 1;
+  /** Position in the log, from 0. */
+  index: number;
+  /** Lowercase hex leaf hash of entry index-1; `ZERO_HASH_HEX` for entry 0 (a hash chain). */
+  prev: string;
+  /** When the ledger accepted it: RFC 3339 UTC with milliseconds (`formatTimestamp`). */
+  receivedAt: string;
+  /** The submitter, from its token, never from the body. */
+  source: string;
+  record: EvidenceRecord;
+}
+
+/** `prev` of entry 0: 32 zero bytes in hex. */
+export const ZERO_HASH_HEX = '0'.repeat(64);
+
+/** Ours: the `source` of a token, like the other ids. */
+export const MAX_SOURCE_LENGTH = 256;
+
+const RECEIVED_AT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+const envelopeSchema = z.strictObject({
+  v: z.literal(1),
+  index: z.int().min(0), // z.int() is a safe integer: every index below 2^53 has one exact JSON form
+  prev: z.string().regex(/^[0-9a-f]{64}$/, { message: 'expected 64 lowercase hex digits' }),
+  receivedAt: z.string().refine(isCanonicalTimestamp, { message: 'expected RFC 3339 UTC with milliseconds, such as 2026-09-14T02:00:00.000Z' }),
+  source: z.string().min(1).max(MAX_SOURCE_LENGTH),
+  record: evidenceRecordSchema,
+});
+
+/** The leaf bytes of `envelope`; throws `EvidenceError` (INVALID_ENVELOPE, INVALID_RECORD, LONE_SURROGATE). */
+export function encodeLeaf(envelope: EntryEnvelope): Uint8Array {
+  checkEnvelope(envelope);
+  return canonicalBytes(envelope);
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * Parses leaf bytes strictly: well-formed UTF-8 (no BOM), JSON, exactly its own canonical
+ * form (so duplicate members, spaces, reordering or `1.0` for `1` are refused), and a valid
+ * envelope around a valid version 1 record. The secret scan is not rerun: it is policy at
+ * the door, and a later tightening must not make old entries unreadable.
+ */
+export function decodeLeaf(bytes: Uint8Array): EntryEnvelope {
+  let text: string;
+  try {
+    text = strictUtf8.decode(bytes);
+  } catch (err) {
+    throw new EvidenceError('INVALID_UTF8', 'leaf is not well-formed UTF-8', undefined, { cause: err });
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new EvidenceError('INVALID_JSON', `leaf is not JSON: ${(err as Error).message}`, undefined, { cause: err });
+  }
+  if (!bytesEqual(canonicalBytes(value), bytes)) {
+    throw new EvidenceError('NOT_CANONICAL', 'leaf is not in RFC 8785 canonical form');
+  }
+  checkEnvelope(value);
+  return value;
+}
+
+function checkEnvelope(value: unknown): asserts value is EntryEnvelope {
+  const parsed = envelopeSchema.safeParse(value, { reportInput: true });
+  if (parsed.success) return;
+  const problems = problemsFromIssues(parsed.error.issues, 'envelope');
+  const inRecord = problems.every((p) => p.field === 'record' || p.field.startsWith('record.'));
+  const code = inRecord ? 'INVALID_RECORD' : 'INVALID_ENVELOPE';
+  throw new EvidenceError(code, problems.map((p) => p.message).join('; '), problems);
+}
+
+function isCanonicalTimestamp(text: string): boolean {
+  // The round trip rejects dates that do not exist, like 2026-02-30.
+  return RECEIVED_AT.test(text) && new Date(text).toISOString() === text;
+}
+
+/** RFC 3339 UTC with milliseconds (`2026-09-14T02:00:00.000Z`) of epoch milliseconds, years 0000–9999. */
+export function formatTimestamp(ms: number): string {
+  let text = '';
+  try {
+    text = new Date(ms).toISOString();
+  } catch {
+    // NaN, ±Infinity and times beyond ±8.64e15 ms are Invalid Dates.
+  }
+  // toISOString writes years outside 0000–9999 as ±YYYYYY, which RFC 3339 §5.6 does not allow.
+  if (!RECEIVED_AT.test(text)) throw new EvidenceError('INVALID_TIMESTAMP', `cannot format ${ms} ms as an RFC 3339 timestamp`);
+  return text;
+}
