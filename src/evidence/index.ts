@@ -35,3 +35,4 @@ export {
   evidenceRecordJsonSchema,
   evidenceRecordJsonSchemaText,
 } from './json-schema.js';
+export * from './periods.js';
