@@ -104,8 +104,8 @@ export function createProblemHandler(mappers: readonly ProblemMapper[] = registe
   return (error: unknown, req, res, next) => {
     // Headers already gone: only express's default handler can still abort the connection.
     if (res.headersSent) return next(error);
-    const problem = toProblem(error, mappers);
-    if (problem.status >= 500) logFailure(req, error, problem);
+    const { problem, expected } = toProblem(error, mappers);
+    if (problem.status >= 500) logFailure(req, error, problem, expected);
     const body: ProblemBody = {
       type: problem.type,
       title: problem.title,
@@ -128,13 +128,15 @@ export const notFoundHandler: RequestHandler = (req, _res, next) => {
   next(notFound(`There is no resource at ${req.method} ${req.path}.`));
 };
 
-function toProblem(error: unknown, mappers: readonly ProblemMapper[]): HttpProblem {
-  if (error instanceof HttpProblem) return error;
+/** `expected`: the code meant this answer (a problem or a mapped domain error), so it is no bug. */
+function toProblem(error: unknown, mappers: readonly ProblemMapper[]): { problem: HttpProblem; expected: boolean } {
+  if (error instanceof HttpProblem) return { problem: error, expected: true };
   for (const map of mappers) {
     const mapped = map(error);
-    if (mapped) return mapped;
+    if (mapped) return { problem: mapped, expected: true };
   }
-  return fromHttpErrorShape(error) ?? new HttpProblem(500, INTERNAL_ERROR_DETAIL, { cause: error });
+  const problem = fromHttpErrorShape(error) ?? new HttpProblem(500, INTERNAL_ERROR_DETAIL, { cause: error });
+  return { problem, expected: false };
 }
 
 /**
@@ -152,10 +154,12 @@ function fromHttpErrorShape(error: unknown): HttpProblem | undefined {
   return new HttpProblem(code, detail, { cause: error });
 }
 
-function logFailure(req: Request, error: unknown, problem: HttpProblem): void {
+/** A deliberate 503 (back-pressure) is a warning; anything unexpected is an error, with its stack. */
+function logFailure(req: Request, error: unknown, problem: HttpProblem, expected: boolean): void {
   const fields = { err: error, reqId: req.id, status: problem.status };
-  if (req.log) req.log.error(fields, 'request failed');
-  else console.error('request failed', fields);
+  if (!req.log) console.error('request failed', fields);
+  else if (expected) req.log.warn(fields, 'request failed');
+  else req.log.error(fields, 'request failed');
 }
 
 function statusTitle(status: number): string {

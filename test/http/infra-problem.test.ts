@@ -136,6 +136,12 @@ describe('problem details (RFC 9457)', () => {
       expect(JSON.stringify(logged)).toContain('SQLITE_CORRUPT');
     });
 
+    it('is logged as a warning, not an error, when it is a deliberate 503', async () => {
+      const { app, lines } = appThrowing(serviceUnavailable('busy', 1));
+      await request(app).get('/boom');
+      expect(lines.find((line) => line.msg === 'request failed')).toMatchObject({ level: 40, status: 503 });
+    });
+
     it('is a 500 even when it is not an Error at all', async () => {
       expect((await request(appThrowing('a string').app).get('/boom')).status).toBe(500);
       expect((await request(appThrowing({ reason: 'opaque' }).app).get('/boom')).status).toBe(500);
