@@ -1,0 +1,22 @@
+/** `ledger keygen`: a new Ed25519 checkpoint-signing key in the Go note signer-key form. */
+import { Command } from 'commander';
+import { nodeCrypto } from '../crypto/node.js';
+import { formatVerifierKey, generateSignerKey, verifierKeyOf } from '../note/index.js';
+import { writeSigningKey } from '../ledger/signing-key.js';
+
+export function keygenCommand(): Command {
+  return new Command('keygen')
+    .description('generate a checkpoint-signing key (written with mode 0600; never overwrites)')
+    .requiredOption('--origin <origin>', 'the log origin, which is also the key name (e.g. ledger.example.com/prod)')
+    .requiredOption('--out <file>', 'where to write the private signer key')
+    .action((opts: { origin: string; out: string }) => {
+      const key = generateSignerKey(nodeCrypto, opts.origin);
+      try {
+        writeSigningKey(opts.out, key);
+      } catch (err) {
+        process.stderr.write(`ledger keygen: cannot write ${opts.out}: ${(err as Error).message}\n`);
+        process.exit(1);
+      }
+      process.stdout.write(`${formatVerifierKey(verifierKeyOf(key))}\n`);
+    });
+}

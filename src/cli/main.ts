@@ -1,0 +1,15 @@
+#!/usr/bin/env node
+/** The `ledger` command-line tool. */
+import { Command } from 'commander';
+import { serveCommand } from './serve.js';
+import { keygenCommand } from './keygen.js';
+
+const program = new Command()
+  .name('ledger')
+  .description('Evidence ledger: an append-only, verifiable log of identity-control evidence')
+  .showHelpAfterError();
+
+program.addCommand(serveCommand());
+program.addCommand(keygenCommand());
+
+await program.parseAsync(process.argv);

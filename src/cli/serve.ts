@@ -1,0 +1,34 @@
+/** `ledger serve`: runs the service with configuration from the environment. */
+import { Command } from 'commander';
+import { ConfigError, loadConfig } from '../config.js';
+import { startService } from './service.js';
+
+export function serveCommand(): Command {
+  return new Command('serve')
+    .description('serve the HTTP API (configuration from environment variables; see README)')
+    .action(async () => {
+      let config;
+      try {
+        config = loadConfig(process.env);
+      } catch (err) {
+        if (err instanceof ConfigError) {
+          process.stderr.write(`ledger: bad configuration\n${err.message}\n`);
+          process.exit(2);
+        }
+        throw err;
+      }
+      let service;
+      try {
+        service = await startService(config);
+      } catch (err) {
+        process.stderr.write(`ledger: cannot start: ${(err as Error).message}\n`);
+        process.exit(1);
+      }
+      const stop = (signal: string) => {
+        process.stderr.write(`ledger: ${signal}, shutting down\n`);
+        void service.close().then(() => process.exit(0));
+      };
+      process.once('SIGINT', () => stop('SIGINT'));
+      process.once('SIGTERM', () => stop('SIGTERM'));
+    });
+}

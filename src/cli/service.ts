@@ -1,0 +1,95 @@
+/**
+ * Starts the ledger service: configuration, store, signing key, ledger, HTTP. Used by
+ * `ledger serve` (and so `npm start`) and by tests that need a real server on a port.
+ */
+import type { Server } from 'node:http';
+import type { Config } from '../config.js';
+import { nodeCrypto } from '../crypto/node.js';
+import { createApp } from '../http/app.js';
+import { createLogger, type Logger } from '../http/request-log.js';
+import { generateToken, ROLES, type Role } from '../http/tokens.js';
+import type { Clock } from '../ledger/clock.js';
+import { Ledger } from '../ledger/ledger.js';
+import { loadOrCreateSigningKey } from '../ledger/signing-key.js';
+import { formatTimestamp } from '../evidence/index.js';
+import { Store } from '../store/index.js';
+
+export interface RunningService {
+  server: Server;
+  ledger: Ledger;
+  store: Store;
+  /** Bound address, e.g. http://127.0.0.1:8080 */
+  url: string;
+  /** The dev tokens printed on the first start of a new database, if any. */
+  devTokens?: Record<Role, string>;
+  close(): Promise<void>;
+}
+
+export interface ServiceOptions {
+  logger?: Logger;
+  clock?: Clock;
+  /** Where first-run messages (verifier key, dev tokens) go; default stdout. */
+  print?: (line: string) => void;
+}
+
+export async function startService(config: Config, options: ServiceOptions = {}): Promise<RunningService> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const store = Store.open(config.dbPath);
+  try {
+    // A new database may get a new key; a database that already holds a log never does.
+    const isNewLog = store.meta('verifier_key') === undefined;
+    const { key, created, warning } = loadOrCreateSigningKey(nodeCrypto, config.keyFile, config.origin, isNewLog);
+    if (warning) logger.warn(warning);
+    const ledger = Ledger.open({
+      store,
+      signer: key,
+      crypto: nodeCrypto,
+      settings: config,
+      ...(options.clock ? { clock: options.clock } : {}),
+      onError: (message, err) => logger.error({ err }, message),
+    });
+    if (created) print(`Created signing key ${config.keyFile}\nVerifier key: ${ledger.key().verifierKey}`);
+    const devTokens = isNewLog && !config.adminToken && store.tokens.total() === 0 ? issueDevTokens(ledger, print) : undefined;
+    ledger.start();
+
+    const app = createApp({ ledger, logger, adminToken: config.adminToken });
+    const server = await new Promise<Server>((resolve, reject) => {
+      const s = app.listen(config.port, config.host, () => resolve(s));
+      s.once('error', reject);
+    });
+    const addr = server.address();
+    const url = typeof addr === 'object' && addr ? `http://${addr.address}:${addr.port}` : String(addr);
+    logger.info({ url, origin: ledger.key().origin, treeSize: ledger.size }, 'evidence ledger listening');
+
+    let closing: Promise<void> | undefined;
+    const close = () =>
+      (closing ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }).then(() => {
+        ledger.close();
+        store.close();
+      }));
+    return { server, ledger, store, url, ...(devTokens ? { devTokens } : {}), close };
+  } catch (err) {
+    store.close();
+    throw err;
+  }
+}
+
+function issueDevTokens(ledger: Ledger, print: (line: string) => void): Record<Role, string> {
+  const createdAt = formatTimestamp(ledger.clock());
+  const tokens = {} as Record<Role, string>;
+  ledger.store.transaction(() => {
+    for (const role of ROLES) {
+      const t = generateToken(role);
+      const source = role === 'writer' ? 'dev-writer' : `dev-${role}`;
+      ledger.store.tokens.add({ id: t.id, hash: t.hash, role, source, createdAt, expiresAt: null });
+      tokens[role] = t.token;
+    }
+  });
+  print('First start of a new database: development tokens (shown once, stored only as hashes):');
+  for (const role of ROLES) print(`  ${role.padEnd(7)} ${tokens[role]}`);
+  return tokens;
+}

@@ -1,0 +1,34 @@
+/** The express application: routes, auth, logging and the one error handler. No SQL here. */
+import express, { type Express } from 'express';
+import type { Ledger } from '../ledger/ledger.js';
+import { authenticate } from './auth.js';
+import { mapDomainError } from './errors-map.js';
+import { createProblemHandler, notFoundHandler } from './problem.js';
+import { requestLog, type Logger } from './request-log.js';
+import { checkpointRoutes } from './routes/checkpoints.js';
+import { entryRoutes } from './routes/entries.js';
+import { healthRoutes } from './routes/health.js';
+import { proofRoutes } from './routes/proofs.js';
+import { tokenRoutes } from './routes/tokens.js';
+
+export interface AppOptions {
+  ledger: Ledger;
+  logger: Logger;
+  adminToken?: string | undefined;
+}
+
+export function createApp({ ledger, logger, adminToken }: AppOptions): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use(requestLog(logger));
+  app.use(authenticate(ledger.store.tokens, { adminToken, now: ledger.clock }));
+  app.use(healthRoutes(ledger));
+  app.use(checkpointRoutes(ledger));
+  app.use(proofRoutes(ledger));
+  app.use(entryRoutes(ledger));
+  app.use(tokenRoutes(ledger));
+  app.use(notFoundHandler);
+  app.use(createProblemHandler([mapDomainError]));
+  return app;
+}

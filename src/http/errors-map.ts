@@ -1,0 +1,38 @@
+/** Turns domain errors (ledger, store, evidence) into HTTP problems: the one mapping table. */
+import { LedgerError, type LedgerErrorCode } from '../ledger/errors.js';
+import { StoreError } from '../store/index.js';
+import { HttpProblem, type ProblemMapper } from './problem.js';
+
+/** Seconds a client should wait before retrying a 503: one group-commit/checkpoint cycle is far less. */
+const RETRY_AFTER_SECONDS = 1;
+
+const LEDGER_STATUS: Record<LedgerErrorCode, number> = {
+  QUEUE_FULL: 503,
+  IDEMPOTENCY_CONFLICT: 409,
+  INVALID_ENTRY: 400,
+  NOT_FOUND: 404,
+  OUT_OF_RANGE: 400,
+  NO_CHECKPOINT: 400,
+  SIGNING_HALTED: 503,
+  KEY_MISMATCH: 500,
+  CLOSED: 503,
+};
+
+export const mapDomainError: ProblemMapper = (err) => {
+  if (err instanceof LedgerError) {
+    const status = LEDGER_STATUS[err.code];
+    return new HttpProblem(status, err.message, {
+      ...(err.field ? { field: err.field } : {}),
+      ...(status === 503 ? { headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) } } : {}),
+      type: `urn:evidence-ledger:problem:${err.code.toLowerCase().replaceAll('_', '-')}`,
+    });
+  }
+  if (err instanceof StoreError && err.code === 'UNAVAILABLE') {
+    // Nothing was acknowledged: the transaction rolled back. The cause may clear (disk space, lock).
+    return new HttpProblem(503, 'the ledger cannot write right now; nothing was stored, retry later', {
+      headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) },
+      type: 'urn:evidence-ledger:problem:storage-unavailable',
+    });
+  }
+  return undefined;
+};

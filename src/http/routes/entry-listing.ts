@@ -1,0 +1,53 @@
+/**
+ * GET /v1/entries?type=&controlId=&system=&actor=&subject=&source=&from=&to=&after=&limit=
+ * Filtered listing by increasing index, paginated with an index cursor (`next`).
+ */
+import type { Ledger } from '../../ledger/ledger.js';
+import { entryView, type EntryView } from '../../ledger/entry-view.js';
+import { parseRfc3339, formatTimestamp } from '../../evidence/index.js';
+import type { EntryFilter } from '../../store/index.js';
+import { badRequest } from '../problem.js';
+import { optionalIndexParam } from '../params.js';
+
+/** Page size when the client names none, and the most a page may hold. */
+const DEFAULT_PAGE = 100;
+const MAX_PAGE = 1000;
+
+const STRING_FILTERS = {
+  type: 'type',
+  controlId: 'controlId',
+  system: 'system',
+  actor: 'actorId',
+  subject: 'subjectId',
+  source: 'source',
+} as const satisfies Record<string, keyof EntryFilter>;
+
+const KNOWN = new Set([...Object.keys(STRING_FILTERS), 'from', 'to', 'after', 'limit']);
+
+function time(name: string, value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  const ms = typeof value === 'string' ? parseRfc3339(value) : undefined;
+  if (ms === undefined) throw badRequest(`${name} must be an RFC 3339 time`, name);
+  return formatTimestamp(ms);
+}
+
+export function listEntries(ledger: Ledger, query: Record<string, unknown>): { entries: EntryView[]; next: number | null } {
+  for (const k of Object.keys(query)) if (!KNOWN.has(k)) throw badRequest(`unknown query parameter ${k}`, k);
+  const filter: EntryFilter = {};
+  for (const [param, column] of Object.entries(STRING_FILTERS)) {
+    const v = query[param];
+    if (v === undefined) continue;
+    if (typeof v !== 'string' || v.length === 0 || v.length > 256) throw badRequest(`${param} must be a non-empty string`, param);
+    filter[column] = v;
+  }
+  const from = time('from', query.from);
+  const to = time('to', query.to);
+  if (from) filter.receivedFrom = from;
+  if (to) filter.receivedBefore = to;
+  const after = optionalIndexParam('after', query.after);
+  if (after !== undefined) filter.afterIndex = after;
+  const limit = optionalIndexParam('limit', query.limit, { min: 1, max: MAX_PAGE }) ?? DEFAULT_PAGE;
+  const rows = ledger.store.log.list(filter, limit);
+  const entries = rows.map((row) => entryView(row, ledger.settings.fiscalYearStart));
+  return { entries, next: rows.length === limit ? rows[rows.length - 1]!.index : null };
+}

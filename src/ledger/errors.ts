@@ -1,0 +1,26 @@
+/**
+ * Typed ledger errors. The HTTP layer maps each code to one answer in one place;
+ * callers switch on `code`, never on messages.
+ */
+export type LedgerErrorCode =
+  | 'QUEUE_FULL' // back-pressure: answer 503 with Retry-After, nothing was queued
+  | 'IDEMPOTENCY_CONFLICT' // same Idempotency-Key, different request: 409
+  | 'INVALID_ENTRY' // a record that cannot be encoded as a leaf: 400
+  | 'NOT_FOUND' // no such entry, checkpoint or leaf hash: 404
+  | 'OUT_OF_RANGE' // a size or index outside what is signed: 400
+  | 'NO_CHECKPOINT' // nothing signed yet: proofs cannot be served (400)
+  | 'SIGNING_HALTED' // the ledger refused to sign an inconsistent checkpoint: 503
+  | 'KEY_MISMATCH' // configured key or origin differs from the one the database records
+  | 'CLOSED'; // the ledger is shutting down: 503
+
+export class LedgerError extends Error {
+  override readonly name = 'LedgerError';
+  constructor(
+    readonly code: LedgerErrorCode,
+    message: string,
+    readonly field?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

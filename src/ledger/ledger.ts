@@ -1,0 +1,185 @@
+/**
+ * The ledger: one store, one sequencer (the only writer), one checkpointer, proofs.
+ * No HTTP here; the service and the tests drive it directly.
+ */
+import type { Crypto } from '../crypto/types.js';
+import { bytesEqual, toBase64 } from '../crypto/bytes.js';
+import { Frontier, rootAt } from '../merkle/index.js';
+import { formatVerifierKey, verifierKeyOf, type SignerKey } from '../note/index.js';
+import type { EvidenceRecord } from '../evidence/index.js';
+import type { CheckpointRow, Store } from '../store/index.js';
+import { Checkpointer } from './checkpointer.js';
+import { systemClock, type Clock } from './clock.js';
+import { LedgerError } from './errors.js';
+import { ProofService } from './proofs.js';
+import { Sequencer, type AppendResult } from './sequencer.js';
+import { requestHash } from './request-hash.js';
+
+export interface LedgerSettings {
+  batchMax: number;
+  batchWaitMs: number;
+  queueMax: number;
+  checkpointIntervalMs: number;
+  fiscalYearStart: number;
+}
+
+export interface LedgerDeps {
+  store: Store;
+  signer: SignerKey;
+  crypto: Crypto;
+  settings: LedgerSettings;
+  clock?: Clock;
+  /** Loud reports: signing halted, a tick that failed. */
+  onError?: (message: string, err?: unknown) => void;
+}
+
+export interface KeyInfo {
+  origin: string;
+  verifierKey: string;
+  /** base64 of the raw 32-byte Ed25519 public key */
+  publicKey: string;
+}
+
+const META_ORIGIN = 'origin';
+const META_VERIFIER_KEY = 'verifier_key';
+
+export class Ledger {
+  readonly store: Store;
+  readonly proofs: ProofService;
+  readonly settings: LedgerSettings;
+  readonly clock: Clock;
+  private readonly sequencer: Sequencer;
+  private readonly checkpointer: Checkpointer;
+  private readonly keyInfo: KeyInfo;
+  private timer: NodeJS.Timeout | undefined;
+  private lastTickError: string | undefined;
+
+  private constructor(private readonly deps: LedgerDeps) {
+    const { store, crypto: c, signer, settings } = deps;
+    this.store = store;
+    this.settings = settings;
+    this.clock = deps.clock ?? systemClock;
+    this.keyInfo = checkKeyMatchesDatabase(store, signer);
+    // O(log n) reads: the frontier comes back from stored complete subtrees, not leaves.
+    const frontier = Frontier.load(c, store.log.size(), store.log);
+    this.sequencer = new Sequencer(store, c, frontier, { ...settings, clock: this.clock });
+    this.checkpointer = new Checkpointer(store, c, signer, this.clock, {
+      onHalt: (reason) => deps.onError?.(`CHECKPOINT SIGNING HALTED: ${reason}`),
+    });
+    this.proofs = new ProofService(store, c);
+    this.verifyLatestCheckpoint();
+  }
+
+  static open(deps: LedgerDeps): Ledger {
+    return new Ledger(deps);
+  }
+
+  /** Starts signing on the cadence. Signs at once if the tree grew while the ledger was down. */
+  start(): void {
+    this.tick();
+    this.timer = setInterval(() => this.tick(), this.settings.checkpointIntervalMs);
+    this.timer.unref();
+  }
+
+  /** One cadence step: sign a checkpoint when the tree has grown since the last one. */
+  tick(): void {
+    try {
+      const latest = this.store.checkpoints.latest();
+      const size = this.sequencer.size;
+      if (!latest || size > latest.treeSize) this.checkpointer.ensureSigned(size, this.sequencer.root());
+      this.lastTickError = undefined;
+    } catch (err) {
+      this.lastTickError = (err as Error).message;
+      this.deps.onError?.('checkpoint tick failed', err);
+    }
+  }
+
+  /** Appends records from `source`; resolves once they are durable. */
+  append(source: string, records: EvidenceRecord[], idempotencyKey?: string, kind: 'entry' | 'batch' = 'entry'): Promise<AppendResult> {
+    const idempotency = idempotencyKey
+      ? { key: idempotencyKey, requestHash: requestHash(this.deps.crypto, kind, records) }
+      : undefined;
+    return this.sequencer.submit(idempotency ? { source, records, idempotency } : { source, records });
+  }
+
+  get size(): number {
+    return this.sequencer.size;
+  }
+
+  get queued(): number {
+    return this.sequencer.queued;
+  }
+
+  latestCheckpoint(): CheckpointRow | undefined {
+    return this.store.checkpoints.latest();
+  }
+
+  /** Signs (or returns) the checkpoint at an exact size: used for period closes. */
+  checkpointAt(size: number): CheckpointRow {
+    if (size > this.sequencer.size) throw new LedgerError('OUT_OF_RANGE', `size ${size} is beyond the log`);
+    return this.checkpointer.ensureSigned(size);
+  }
+
+  /** Entries may not be stamped before `ms` (a closed period's end). */
+  raiseReceivedAtFloor(ms: number): void {
+    this.sequencer.raiseFloor(ms);
+  }
+
+  key(): KeyInfo {
+    return this.keyInfo;
+  }
+
+  health(): { signing: 'ok' | 'halted'; haltReason?: string; lastTickError?: string } {
+    const halted = this.checkpointer.halted;
+    return {
+      signing: halted ? 'halted' : 'ok',
+      ...(halted ? { haltReason: halted } : {}),
+      ...(this.lastTickError ? { lastTickError: this.lastTickError } : {}),
+    };
+  }
+
+  /** Commits what is queued, signs a final checkpoint, stops the cadence. The store stays open. */
+  close(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    this.sequencer.close();
+    this.tick();
+  }
+
+  /** The latest stored checkpoint must be a root of the stored tree; otherwise never sign again. */
+  private verifyLatestCheckpoint(): void {
+    const latest = this.store.checkpoints.latest();
+    if (!latest || latest.treeSize === 0) return;
+    if (latest.treeSize > this.sequencer.size) {
+      this.deps.onError?.(`latest checkpoint (size ${latest.treeSize}) is beyond the stored log (${this.sequencer.size})`);
+      this.checkpointer.haltFromOutside(`latest checkpoint size ${latest.treeSize} exceeds stored log size ${this.sequencer.size}`);
+      return;
+    }
+    const root = rootAt(this.deps.crypto, latest.treeSize, this.store.log);
+    if (!bytesEqual(root, latest.rootHash)) {
+      this.checkpointer.haltFromOutside(`stored tree root at size ${latest.treeSize} differs from the signed checkpoint`);
+    }
+  }
+}
+
+/**
+ * The database records the origin and verifier key of the log it holds; a different key or
+ * origin would start a second, unrelated log in the same file, so it is refused.
+ */
+function checkKeyMatchesDatabase(store: Store, signer: SignerKey): KeyInfo {
+  const verifierKey = formatVerifierKey(verifierKeyOf(signer));
+  const origin = store.meta(META_ORIGIN);
+  const recorded = store.meta(META_VERIFIER_KEY);
+  if (origin === undefined && recorded === undefined) {
+    store.transaction(() => {
+      store.setMeta(META_ORIGIN, signer.name);
+      store.setMeta(META_VERIFIER_KEY, verifierKey);
+    });
+  } else if (origin !== signer.name || recorded !== verifierKey) {
+    throw new LedgerError(
+      'KEY_MISMATCH',
+      `this database belongs to log "${origin}" with key ${recorded}; the configured key is ${verifierKey}`,
+    );
+  }
+  return { origin: signer.name, verifierKey, publicKey: toBase64(signer.publicKey) };
+}

@@ -1,0 +1,257 @@
+/**
+ * The one writer. Submissions queue up and are committed together in one durable SQLite
+ * transaction (group commit); each entry gets its index, `prev` (the previous leaf hash) and
+ * `receivedAt` here, in the same step that extends the Merkle frontier, so the hash chain and
+ * the tree can never disagree. A submission's promise MUST NOT resolve before its commit
+ * has returned (synchronous=FULL: fsynced).
+ */
+import type { Crypto } from '../crypto/types.js';
+import { bytesEqual, toHex } from '../crypto/bytes.js';
+import { Frontier, leafHash as hashLeaf, type NewNode } from '../merkle/index.js';
+import {
+  ZERO_HASH_HEX,
+  decodeLeaf,
+  encodeLeaf,
+  formatTimestamp,
+  type EntryEnvelope,
+  type EvidenceRecord,
+} from '../evidence/index.js';
+import type { EntryRow, IdempotencyRow, Store } from '../store/index.js';
+import type { Clock } from './clock.js';
+import { LedgerError } from './errors.js';
+
+export interface SequencerOptions {
+  /** Close a batch once it holds this many records. */
+  batchMax: number;
+  /** Close a batch this long after its first submission arrived. */
+  batchWaitMs: number;
+  /** Refuse (QUEUE_FULL) past this many queued records instead of growing memory. */
+  queueMax: number;
+  clock: Clock;
+}
+
+export interface Submission {
+  source: string;
+  records: EvidenceRecord[];
+  idempotency?: { key: string; requestHash: Uint8Array };
+}
+
+export interface AppendedEntry {
+  index: number;
+  leaf: Uint8Array;
+  leafHash: Uint8Array;
+  envelope: EntryEnvelope;
+}
+
+export interface AppendResult {
+  entries: AppendedEntry[];
+  /** true when an Idempotency-Key matched an earlier, identical request */
+  replayed: boolean;
+}
+
+interface Pending {
+  sub: Submission;
+  resolve: (r: AppendResult) => void;
+  reject: (e: unknown) => void;
+}
+
+/** What the last committed entry left behind: the next entry chains to it. */
+interface Head {
+  frontier: Frontier;
+  prevHex: string;
+  lastReceivedMs: number;
+}
+
+export class Sequencer {
+  private queue: Pending[] = [];
+  private queuedRecords = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private head: Head;
+  private floorMs = 0;
+  private closed = false;
+
+  constructor(
+    private readonly store: Store,
+    private readonly c: Crypto,
+    frontier: Frontier,
+    private readonly opts: SequencerOptions,
+  ) {
+    const last = store.log.last();
+    this.head = {
+      frontier,
+      prevHex: last ? toHex(last.leafHash) : ZERO_HASH_HEX,
+      lastReceivedMs: last ? Date.parse(last.receivedAt) : 0,
+    };
+  }
+
+  /** Tree size and root of everything committed so far. */
+  get size(): number {
+    return this.head.frontier.size;
+  }
+
+  root(): Uint8Array {
+    return this.head.frontier.root();
+  }
+
+  /** Records queued but not yet committed (for health and back-pressure reports). */
+  get queued(): number {
+    return this.queuedRecords;
+  }
+
+  /**
+   * No entry may be stamped before `ms` from now on: used when a period closes at its end,
+   * so a clock that steps backwards cannot slip an entry into a closed period.
+   */
+  raiseFloor(ms: number): void {
+    this.floorMs = Math.max(this.floorMs, ms);
+  }
+
+  submit(sub: Submission): Promise<AppendResult> {
+    if (this.closed) return Promise.reject(new LedgerError('CLOSED', 'the ledger is shutting down'));
+    if (this.queuedRecords + sub.records.length > this.opts.queueMax) {
+      return Promise.reject(new LedgerError('QUEUE_FULL', 'too many records queued; retry shortly'));
+    }
+    return new Promise((resolve, reject) => {
+      this.queue.push({ sub, resolve, reject });
+      this.queuedRecords += sub.records.length;
+      this.schedule();
+    });
+  }
+
+  /** Commits what is queued, then refuses new submissions. */
+  close(): void {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    while (this.queue.length) this.flush();
+  }
+
+  private schedule(): void {
+    if (this.queuedRecords >= this.opts.batchMax) {
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = setTimeout(() => this.flushAndReschedule(), 0);
+    } else if (!this.timer) {
+      this.timer = setTimeout(() => this.flushAndReschedule(), this.opts.batchWaitMs);
+    }
+  }
+
+  private flushAndReschedule(): void {
+    this.timer = undefined;
+    this.flush();
+    if (this.queue.length) this.schedule();
+  }
+
+  /** Takes whole submissions up to batchMax records (at least one) and commits them. */
+  private flush(): void {
+    let take = 0;
+    let records = 0;
+    while (take < this.queue.length && (take === 0 || records + this.queue[take]!.sub.records.length <= this.opts.batchMax)) {
+      records += this.queue[take]!.sub.records.length;
+      take++;
+    }
+    const batch = this.queue.splice(0, take);
+    this.queuedRecords -= records;
+    this.commit(batch);
+  }
+
+  private commit(batch: Pending[]): void {
+    const next: Head = { ...this.head, frontier: this.head.frontier.clone() };
+    const nowMs = Math.max(this.opts.clock(), next.lastReceivedMs, this.floorMs);
+    const receivedAt = formatTimestamp(nowMs);
+    const rows: EntryRow[] = [];
+    const nodes: NewNode[] = [];
+    const keys: IdempotencyRow[] = [];
+    const outcomes: { p: Pending; result?: AppendResult; error?: unknown }[] = [];
+    const inBatch = new Map<string, { requestHash: Uint8Array; result: AppendResult }>();
+
+    for (const p of batch) {
+      const { sub } = p;
+      const idem = sub.idempotency;
+      const scope = idem && `${sub.source}\n${idem.key}`;
+      if (idem && scope) {
+        const earlier = inBatch.get(scope) ?? this.storedResult(sub.source, idem.key);
+        if (earlier) {
+          outcomes.push(
+            bytesEqual(earlier.requestHash, idem.requestHash)
+              ? { p, result: { entries: earlier.result.entries, replayed: true } }
+              : { p, error: new LedgerError('IDEMPOTENCY_CONFLICT', 'Idempotency-Key was used for a different request', 'Idempotency-Key') },
+          );
+          continue;
+        }
+      }
+      let entries: AppendedEntry[];
+      try {
+        // Encode every record first: a record that cannot be encoded fails its own submission only.
+        let index = next.frontier.size;
+        let prev = next.prevHex;
+        entries = sub.records.map((record) => {
+          const envelope: EntryEnvelope = { v: 1, index, prev, receivedAt, source: sub.source, record };
+          const leaf = encodeLeaf(envelope);
+          const leafHash = hashLeaf(this.c, leaf);
+          prev = toHex(leafHash);
+          index++;
+          return { index: envelope.index, leaf, leafHash, envelope };
+        });
+      } catch (err) {
+        outcomes.push({ p, error: new LedgerError('INVALID_ENTRY', (err as Error).message, undefined, { cause: err }) });
+        continue;
+      }
+      for (const e of entries) {
+        nodes.push(...next.frontier.append(e.leafHash));
+        rows.push(toRow(e.envelope, e.leaf, e.leafHash));
+      }
+      const lastEntry = entries.at(-1);
+      if (lastEntry) next.prevHex = toHex(lastEntry.leafHash);
+      next.lastReceivedMs = nowMs;
+      const result = { entries, replayed: false };
+      if (idem && scope) {
+        inBatch.set(scope, { requestHash: idem.requestHash, result });
+        keys.push({ source: sub.source, key: idem.key, requestHash: idem.requestHash, firstIndex: entries[0]!.index, count: entries.length, createdAt: receivedAt });
+      }
+      outcomes.push({ p, result });
+    }
+
+    if (rows.length) {
+      try {
+        this.store.transaction(() => {
+          this.store.log.append(rows, nodes);
+          for (const k of keys) this.store.idempotency.add(k);
+        });
+      } catch (err) {
+        // Nothing was written: the head stays where it was and every writer in the batch hears why.
+        for (const o of outcomes) (o.error ? o.p.reject(o.error) : o.p.reject(err));
+        return;
+      }
+      this.head = next;
+    }
+    for (const o of outcomes) (o.error ? o.p.reject(o.error) : o.p.resolve(o.result!));
+  }
+
+  /** The entries an earlier, committed request with this key produced, if any. */
+  private storedResult(source: string, key: string): { requestHash: Uint8Array; result: AppendResult } | undefined {
+    const row = this.store.idempotency.find(source, key);
+    if (!row) return undefined;
+    const entries: AppendedEntry[] = [];
+    for (const e of this.store.log.iterate(row.firstIndex, row.firstIndex + row.count)) {
+      entries.push({ index: e.index, leaf: e.leaf, leafHash: e.leafHash, envelope: decodeLeaf(e.leaf) });
+    }
+    return { requestHash: row.requestHash, result: { entries, replayed: true } };
+  }
+}
+
+function toRow(env: EntryEnvelope, leaf: Uint8Array, leafHash: Uint8Array): EntryRow {
+  const r = env.record;
+  return {
+    index: env.index,
+    leaf,
+    leafHash,
+    receivedAt: env.receivedAt,
+    source: env.source,
+    type: r.type,
+    controlId: r.controlId,
+    system: r.system,
+    actorId: r.actor.id,
+    subjectId: r.subject.id,
+    occurredAt: r.occurredAt,
+  };
+}
