@@ -38,7 +38,7 @@ function sentenceFor(issue: Issue): string {
       if (issue.input === undefined) return 'is required';
       return `expected ${article(issue.expected)}, got ${describe(issue.input)}`;
     case 'invalid_value':
-      return expectedValues(issue.values);
+      return issue.input === undefined ? `is required; ${expectedValues(issue.values)}` : expectedValues(issue.values);
     case 'invalid_union': {
       if (issue.discriminator === undefined) return 'matches none of the allowed shapes';
       const given = (issue.input as Record<string, unknown> | undefined)?.[issue.discriminator];

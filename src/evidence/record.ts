@@ -52,8 +52,8 @@ export const MAX_ENTITLEMENT_LENGTH = 1024;
 export const MAX_REFERENCE_LENGTH = 2048;
 /** Ours: a free-text `reason`, 4 KiB of UTF-16 code units. */
 export const MAX_REASON_LENGTH = 4096;
-/** `2026-09-14T02:00:00.123456789+05:30`: RFC 3339 with at most nanosecond precision. */
-export const MAX_TIMESTAMP_LENGTH = 35;
+/** Ours: times are kept to nanoseconds at most (`2026-09-14T02:00:00.123456789Z`). */
+export const MAX_FRACTION_DIGITS = 9;
 
 const LONE_SURROGATE = 'contains a lone UTF-16 surrogate, which is not valid Unicode';
 
@@ -66,7 +66,10 @@ function text(max: number) {
  * date exists (no February 30, leap years by the Gregorian rule). Upper-case `T` and `Z`
  * only, as §5.6's note allows; no leap second (`:60`), which JavaScript dates cannot hold.
  */
-const timestamp = z.iso.datetime({ offset: true }).max(MAX_TIMESTAMP_LENGTH);
+const TOO_PRECISE = new RegExp(`\\.\\d{${MAX_FRACTION_DIGITS + 1}}`);
+const timestamp = z.iso.datetime({ offset: true }).refine((t) => !TOO_PRECISE.test(t), {
+  message: `at most ${MAX_FRACTION_DIGITS} digits of fractional seconds`,
+});
 
 const identity = z.strictObject({
   id: text(MAX_ID_LENGTH),

@@ -37,10 +37,10 @@ function scan(value: unknown, path: string[], name: string | undefined, parentNa
   }
   if (typeof value !== 'object' || value === null) return;
   for (const [key, member] of Object.entries(value)) {
-    const at = [...path, key];
     const inName = knownSecretFormat(key);
-    if (inName !== undefined) found.push(secretProblem(at, `${inName} (in the member name)`));
-    else scan(member, at, key, name, found);
+    // Named by the enclosing object: the member's own path would repeat the secret.
+    if (inName !== undefined) found.push(secretProblem(path, `${inName} (as a member name)`));
+    else scan(member, [...path, key], key, name, found);
   }
 }
 
