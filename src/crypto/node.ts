@@ -37,14 +37,22 @@ function publicKey(raw: Uint8Array): KeyObject {
   );
 }
 
+/**
+ * A plain Uint8Array over a Buffer's bytes: callers get the same type from both implementations,
+ * and no Buffer-only behaviour (a `slice` that shares memory) leaks into portable code.
+ */
+function plain(b: Buffer): Uint8Array {
+  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+}
+
 function sha256(...chunks: Uint8Array[]): Uint8Array {
   // crypto.hash (Node >= 20.12) is the fastest one-shot; chunks are joined first,
   // which for the 65-byte Merkle inputs is cheaper than a streaming Hash object.
-  if (chunks.length === 1) return hash('sha256', chunks[0]!, 'buffer');
-  if (chunks.length <= 4) return hash('sha256', Buffer.concat(chunks), 'buffer');
+  if (chunks.length === 1) return plain(hash('sha256', chunks[0]!, 'buffer'));
+  if (chunks.length <= 4) return plain(hash('sha256', Buffer.concat(chunks), 'buffer'));
   const h = createHash('sha256');
   for (const c of chunks) h.update(c);
-  return h.digest();
+  return plain(h.digest());
 }
 
 export const nodeCrypto: Crypto = {
@@ -54,7 +62,7 @@ export const nodeCrypto: Crypto = {
     const der = createPublicKey(privateKey(seed)).export({ format: 'der', type: 'spki' });
     return new Uint8Array(der.subarray(SPKI_ED25519_PREFIX.length));
   },
-  ed25519Sign: (seed, message) => new Uint8Array(sign(null, message, privateKey(seed))),
+  ed25519Sign: (seed, message) => plain(sign(null, message, privateKey(seed))),
   ed25519Verify(raw, message, signature) {
     if (raw.length !== 32 || signature.length !== 64) return false;
     try {
