@@ -104,6 +104,25 @@ export class LogStore implements NodeReader {
     return new Uint8Array(hash);
   }
 
+  /** A stored interior node (level >= 1), or undefined when there is none (the audit reports it). */
+  findNode(level: number, index: number): Hash | undefined {
+    const hash = this.selectNode.get(level, index) as Buffer | undefined;
+    return hash === undefined ? undefined : new Uint8Array(hash);
+  }
+
+  /**
+   * Stored interior nodes that the tree of `size` leaves does not have, streamed (for the
+   * audit): left behind by a truncated log, or planted. Node (level, i) belongs to the tree
+   * exactly when level >= 1 and (i + 1) * 2^level <= size, i.e. i < size >> level.
+   */
+  *nodesOutside(size: number): Generator<{ level: unknown; index: unknown }> {
+    const stmt = this.db.prepare(`SELECT level, idx AS "index" FROM nodes
+      WHERE NOT (typeof(level) = 'integer' AND typeof(idx) = 'integer' AND level BETWEEN 1 AND 62
+                 AND idx >= 0 AND idx < (CAST(? AS INTEGER) >> level))
+      ORDER BY level, idx`);
+    yield* stmt.iterate(size) as IterableIterator<{ level: unknown; index: unknown }>;
+  }
+
   entry(index: number): EntryRow | undefined {
     const raw = this.selectEntry.get(index);
     return raw ? toRow(raw) : undefined;
