@@ -85,7 +85,7 @@ export function parseStrictJson(raw: Uint8Array, maxDepth = DEFAULT_JSON_MAX_DEP
     throw badRequest('The request body is not valid UTF-8.');
   }
   const failure = scanJson(text, maxDepth);
-  if (failure) throw badRequest(`The request body is not acceptable JSON: ${failure.message}.`, failure.pointer);
+  if (failure) throw badRequest(`The request body is not acceptable JSON: ${failure.message}.`, failure.field);
   return JSON.parse(text);
 }
 
@@ -129,8 +129,8 @@ export interface JsonScanFailure {
   /** Says what and where (`position` in UTF-16 code units of the decoded text). */
   message: string;
   position: number;
-  /** RFC 6901 JSON Pointer to the offending member, when the problem is about one. */
-  pointer: string | undefined;
+  /** Dotted path to the offending member, when the problem is about one. */
+  field: string | undefined;
 }
 
 interface ObjectFrame { keys: Set<string>; key: string | undefined }
@@ -149,8 +149,8 @@ export function scanJson(text: string, maxDepth = DEFAULT_JSON_MAX_DEPTH): JsonS
   const stack: Frame[] = [];
   let at = 0;
   const fail = (code: JsonScanCode, what: string, position = at): JsonScanFailure => {
-    const pointer = code === 'MALFORMED_JSON' ? undefined : pointerTo(stack);
-    return { code, message: `${what} at position ${position}`, position, pointer };
+    const field = code === 'MALFORMED_JSON' ? undefined : fieldPathTo(stack);
+    return { code, message: `${what} at position ${position}`, position, field };
   };
   const unexpected = (expected: string) =>
     fail('MALFORMED_JSON', at >= text.length ? `unexpected end of input, expected ${expected}` : `expected ${expected}`);
@@ -243,13 +243,13 @@ export function scanJson(text: string, maxDepth = DEFAULT_JSON_MAX_DEPTH): JsonS
   }
 }
 
-/** RFC 6901: `~` is written `~0` and `/` is written `~1` within a reference token. */
-function pointerTo(stack: readonly Frame[]): string | undefined {
-  let pointer = '';
+/** The dotted field path (`records.1.actor.id`) that record validation errors also use. */
+function fieldPathTo(stack: readonly Frame[]): string | undefined {
+  const tokens: string[] = [];
   for (const frame of stack) {
     const token = 'index' in frame ? String(frame.index) : frame.key;
     if (token === undefined) break;
-    pointer += '/' + token.replaceAll('~', '~0').replaceAll('/', '~1');
+    tokens.push(token);
   }
-  return pointer === '' ? undefined : pointer;
+  return tokens.length ? tokens.join('.') : undefined;
 }

@@ -29,7 +29,7 @@ function validOrThrow(input: unknown, prefix: string): EvidenceRecord {
   if (result.ok) return result.record;
   const errors = result.problems.map((p) => ({ field: prefix + p.field, message: p.message }));
   const first = errors[0]!;
-  throw badRequest(`invalid evidence record: ${first.field || 'body'}: ${first.message}`, first.field, errors);
+  throw badRequest(`invalid evidence record: ${first.message}`, first.field, errors);
 }
 
 export function entryRoutes(ledger: Ledger): Router {
