@@ -1,49 +1,76 @@
 /**
  * The ledger's storage: the only module that speaks SQL. One SQLite file holds the log
- * (entries, tree nodes), every signed checkpoint, tokens and idempotency keys.
+ * (entries, tree nodes), every signed checkpoint, period closes, tokens and idempotency keys.
  */
-import { openDatabase, type Db, type OpenOptions } from './db.js';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { openDatabase, probeWritable, type Db, type OpenOptions } from './db.js';
 import { migrate } from './migrate.js';
 import { LogStore } from './log-store.js';
 import { CheckpointStore } from './checkpoint-store.js';
 import { TokenStore } from './token-store.js';
 import { IdempotencyStore } from './idempotency-store.js';
+import { PeriodStore } from './period-store.js';
 import { asStoreError } from './errors.js';
+import { WriterLock } from './writer-lock.js';
 
 export * from './errors.js';
 export type { EntryRow, EntryFilter } from './log-store.js';
 export type { CheckpointRow } from './checkpoint-store.js';
 export type { TokenRow, TokenRole } from './token-store.js';
 export type { IdempotencyRow } from './idempotency-store.js';
-export { LogStore, CheckpointStore, TokenStore, IdempotencyStore };
+export type { PeriodCloseRow, PeriodCloseKind } from './period-store.js';
+export { LogStore, CheckpointStore, TokenStore, IdempotencyStore, PeriodStore };
+export { WriterLock, writerLockPath } from './writer-lock.js';
+export { backupDatabase, installDatabaseFile, removeDatabaseFiles, type BackupSummary } from './backup.js';
 
 export class Store {
   readonly log: LogStore;
   readonly checkpoints: CheckpointStore;
   readonly tokens: TokenStore;
   readonly idempotency: IdempotencyStore;
+  readonly periods: PeriodStore;
   private readonly getMeta;
   private readonly putMeta;
 
-  private constructor(readonly db: Db) {
+  private constructor(
+    readonly db: Db,
+    private readonly writerLock?: WriterLock,
+  ) {
     this.log = new LogStore(db);
     this.checkpoints = new CheckpointStore(db);
     this.tokens = new TokenStore(db);
     this.idempotency = new IdempotencyStore(db);
+    this.periods = new PeriodStore(db);
     this.getMeta = db.prepare('SELECT value FROM meta WHERE key = ?').pluck();
     this.putMeta = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)');
   }
 
-  /** Opens (creating if needed) and migrates the database. Read-only opens skip migrations. */
+  /**
+   * Opens (creating if needed) and migrates the database. A writable open first takes the
+   * writer lock (one writer per log) and then proves it can commit; read-only opens do neither
+   * and skip migrations.
+   */
   static open(file: string, options: OpenOptions = {}): Store {
-    const db = openDatabase(file, options);
+    const writable = !options.readonly && file !== ':memory:';
+    if (writable) mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    const lock = writable ? WriterLock.acquire(file) : undefined;
+    let db: Db | undefined;
     try {
+      db = openDatabase(file, options);
       if (!options.readonly) migrate(db);
-      return new Store(db);
+      if (writable) probeWritable(db);
+      return new Store(db, lock);
     } catch (err) {
-      db.close();
+      db?.close();
+      lock?.release();
       throw asStoreError(err, `cannot prepare database ${file}`);
     }
+  }
+
+  /** Throws a StoreError unless the database can commit right now (see probeWritable). */
+  probeWritable(): void {
+    probeWritable(this.db);
   }
 
   meta(key: string): string | undefined {
@@ -66,5 +93,6 @@ export class Store {
 
   close(): void {
     if (this.db.open) this.db.close();
+    this.writerLock?.release();
   }
 }
