@@ -11,6 +11,8 @@ export type LedgerErrorCode =
   | 'NO_CHECKPOINT' // nothing signed yet: proofs cannot be served (400)
   | 'SIGNING_HALTED' // the ledger refused to sign an inconsistent checkpoint: 503
   | 'KEY_MISMATCH' // configured key or origin differs from the one the database records
+  | 'PERIOD_OPEN' // a reporting period that has not been closed yet (or has not ended): 409
+  | 'FISCAL_START_MISMATCH' // configured fiscal year start differs from the one the closes used
   | 'CLOSED'; // the ledger is shutting down: 503
 
 export class LedgerError extends Error {

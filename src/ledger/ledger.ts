@@ -11,6 +11,7 @@ import type { CheckpointRow, Store } from '../store/index.js';
 import { Checkpointer } from './checkpointer.js';
 import { systemClock, type Clock } from './clock.js';
 import { LedgerError } from './errors.js';
+import { PeriodCloser } from './period-closer.js';
 import { ProofService } from './proofs.js';
 import { Sequencer, type AppendResult } from './sequencer.js';
 import { requestHash } from './request-hash.js';
@@ -46,6 +47,8 @@ const META_VERIFIER_KEY = 'verifier_key';
 export class Ledger {
   readonly store: Store;
   readonly proofs: ProofService;
+  /** Reporting-period closes (contract, "Periods"). */
+  readonly periods: PeriodCloser;
   readonly settings: LedgerSettings;
   readonly clock: Clock;
   private readonly sequencer: Sequencer;
@@ -67,6 +70,7 @@ export class Ledger {
       onHalt: (reason) => deps.onError?.(`CHECKPOINT SIGNING HALTED: ${reason}`),
     });
     this.proofs = new ProofService(store, c);
+    this.periods = new PeriodCloser(this, settings.fiscalYearStart);
     this.verifyLatestCheckpoint();
   }
 
@@ -74,24 +78,37 @@ export class Ledger {
     return new Ledger(deps);
   }
 
-  /** Starts signing on the cadence. Signs at once if the tree grew while the ledger was down. */
+  /**
+   * Starts signing on the cadence. Signs at once if the tree grew while the ledger was down,
+   * and closes every period that ended meanwhile (the first tick).
+   */
   start(): void {
     this.tick();
     this.timer = setInterval(() => this.tick(), this.settings.checkpointIntervalMs);
     this.timer.unref();
   }
 
-  /** One cadence step: sign a checkpoint when the tree has grown since the last one. */
+  /**
+   * One cadence step: close the periods that have ended, then sign a checkpoint when the tree
+   * has grown since the last one. Closes come first: each raises the receivedAt floor to its end.
+   */
   tick(): void {
+    let failure: string | undefined;
+    try {
+      this.periods.closeDue();
+    } catch (err) {
+      failure = (err as Error).message;
+      this.deps.onError?.('period close failed', err);
+    }
     try {
       const latest = this.store.checkpoints.latest();
       const size = this.sequencer.size;
       if (!latest || size > latest.treeSize) this.checkpointer.ensureSigned(size, this.sequencer.root());
-      this.lastTickError = undefined;
     } catch (err) {
-      this.lastTickError = (err as Error).message;
+      failure = (err as Error).message;
       this.deps.onError?.('checkpoint tick failed', err);
     }
+    this.lastTickError = failure;
   }
 
   /** Appends records from `source`; resolves once they are durable. */
