@@ -7,6 +7,7 @@ import { createProblemHandler, notFoundHandler } from './problem.js';
 import { requestLog, type Logger } from './request-log.js';
 import { checkpointRoutes } from './routes/checkpoints.js';
 import { entryRoutes } from './routes/entries.js';
+import { periodRoutes } from './routes/periods.js';
 import { healthRoutes } from './routes/health.js';
 import { proofRoutes } from './routes/proofs.js';
 import { tokenRoutes } from './routes/tokens.js';
@@ -27,6 +28,7 @@ export function createApp({ ledger, logger, adminToken }: AppOptions): Express {
   app.use(checkpointRoutes(ledger));
   app.use(proofRoutes(ledger));
   app.use(entryRoutes(ledger));
+  app.use(periodRoutes(ledger));
   app.use(tokenRoutes(ledger));
   app.use(notFoundHandler);
   app.use(createProblemHandler([mapDomainError]));

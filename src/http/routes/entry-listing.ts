@@ -1,10 +1,10 @@
 /**
- * GET /v1/entries?type=&controlId=&system=&actor=&subject=&source=&from=&to=&after=&limit=
+ * GET /v1/entries?type=&controlId=&system=&actor=&subject=&source=&from=&to=&late=&after=&limit=
  * Filtered listing by increasing index, paginated with an index cursor (`next`).
  */
 import type { Ledger } from '../../ledger/ledger.js';
 import { entryView, type EntryView } from '../../ledger/entry-view.js';
-import { parseRfc3339, formatTimestamp } from '../../evidence/index.js';
+import { isLate, parseRfc3339, formatTimestamp } from '../../evidence/index.js';
 import type { EntryFilter } from '../../store/index.js';
 import { badRequest } from '../problem.js';
 import { optionalIndexParam } from '../params.js';
@@ -12,6 +12,13 @@ import { optionalIndexParam } from '../params.js';
 /** Page size when the client names none, and the most a page may hold. */
 const DEFAULT_PAGE = 100;
 const MAX_PAGE = 1000;
+/**
+ * `late` depends on the fiscal start, so it is no column: a `late=` listing reads rows in chunks
+ * and keeps the matching ones, reading at most MAX_LATE_SCAN rows per page. A page may then hold
+ * fewer than `limit` entries while `next` is not null.
+ */
+const LATE_SCAN_CHUNK = 500;
+const MAX_LATE_SCAN = 10_000;
 
 const STRING_FILTERS = {
   type: 'type',
@@ -22,7 +29,7 @@ const STRING_FILTERS = {
   source: 'source',
 } as const satisfies Record<string, keyof EntryFilter>;
 
-const KNOWN = new Set([...Object.keys(STRING_FILTERS), 'from', 'to', 'after', 'limit']);
+const KNOWN = new Set([...Object.keys(STRING_FILTERS), 'from', 'to', 'late', 'after', 'limit']);
 
 function time(name: string, value: unknown): string | undefined {
   if (value === undefined) return undefined;
@@ -47,7 +54,40 @@ export function listEntries(ledger: Ledger, query: Record<string, unknown>): { e
   const after = optionalIndexParam('after', query.after);
   if (after !== undefined) filter.afterIndex = after;
   const limit = optionalIndexParam('limit', query.limit, { min: 1, max: MAX_PAGE }) ?? DEFAULT_PAGE;
+  const late = lateParam(query.late);
+  if (late !== undefined) return listByLateness(ledger, filter, limit, late);
   const rows = ledger.store.log.list(filter, limit);
   const entries = rows.map((row) => entryView(row, ledger.settings.fiscalYearStart));
   return { entries, next: rows.length === limit ? rows[rows.length - 1]!.index : null };
+}
+
+function lateParam(value: unknown): boolean | undefined {
+  if (value === undefined) return undefined;
+  if (value === 'true' || value === 'false') return value === 'true';
+  throw badRequest('late must be true or false', 'late');
+}
+
+function listByLateness(
+  ledger: Ledger,
+  filter: EntryFilter,
+  limit: number,
+  late: boolean,
+): { entries: EntryView[]; next: number | null } {
+  const fiscal = ledger.settings.fiscalYearStart;
+  const entries: EntryView[] = [];
+  let cursor = filter.afterIndex;
+  let scanned = 0;
+  while (scanned < MAX_LATE_SCAN) {
+    const chunk = Math.min(LATE_SCAN_CHUNK, MAX_LATE_SCAN - scanned);
+    const rows = ledger.store.log.list(cursor === undefined ? filter : { ...filter, afterIndex: cursor }, chunk);
+    for (const row of rows) {
+      scanned++;
+      cursor = row.index;
+      if (isLate(row.occurredAt, row.receivedAt, fiscal) !== late) continue;
+      entries.push(entryView(row, fiscal));
+      if (entries.length === limit) return { entries, next: cursor };
+    }
+    if (rows.length < chunk) return { entries, next: null };
+  }
+  return { entries, next: cursor ?? null };
 }

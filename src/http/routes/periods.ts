@@ -1,0 +1,45 @@
+/**
+ * Auditor: GET /v1/periods/{id} (a period's close, with the consistency proof from the previous
+ * close of its kind) and GET /v1/periods?kind= (the closed periods). Contract, "Periods".
+ */
+import { Router } from 'express';
+import { PERIOD_KINDS, PeriodError, parsePeriodId, type Period, type PeriodKind } from '../../evidence/index.js';
+import type { Ledger } from '../../ledger/ledger.js';
+import { requireRole } from '../auth.js';
+import { badRequest } from '../problem.js';
+
+const LIST_PARAMS = new Set(['kind']);
+
+function periodParam(id: unknown, fiscalYearStart: number): Period {
+  if (typeof id !== 'string') throw badRequest('id must be one period id', 'id');
+  try {
+    return parsePeriodId(id, fiscalYearStart);
+  } catch (err) {
+    if (err instanceof PeriodError) throw badRequest(err.message, 'id');
+    throw err;
+  }
+}
+
+function kindParam(value: unknown): PeriodKind | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !(PERIOD_KINDS as readonly string[]).includes(value)) {
+    throw badRequest(`kind must be one of ${PERIOD_KINDS.join(', ')}`, 'kind');
+  }
+  return value as PeriodKind;
+}
+
+export function periodRoutes(ledger: Ledger): Router {
+  const r = Router();
+
+  r.get('/v1/periods', requireRole('auditor'), (req, res) => {
+    for (const k of Object.keys(req.query)) if (!LIST_PARAMS.has(k)) throw badRequest(`unknown query parameter ${k}`, k);
+    res.json({ periods: ledger.periods.list(kindParam(req.query.kind)) });
+  });
+
+  r.get('/v1/periods/:id', requireRole('auditor'), (req, res) => {
+    const period = periodParam(req.params.id, ledger.settings.fiscalYearStart);
+    res.json(ledger.periods.view(period));
+  });
+
+  return r;
+}
