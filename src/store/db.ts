@@ -10,6 +10,9 @@ export type Db = Database.Database;
 const BUSY_TIMEOUT_MS = 5_000;
 // PRAGMA synchronous value for FULL (https://sqlite.org/pragma.html#pragma_synchronous).
 const SYNCHRONOUS_FULL = 2;
+// A write probe waits this long for a lock, no more: it runs on the event loop, and a lock held
+// elsewhere is exactly what it is there to report.
+const PROBE_BUSY_TIMEOUT_MS = 100;
 
 export interface OpenOptions {
   readonly?: boolean;
@@ -50,4 +53,25 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
     throw asStoreError(err, `cannot use database ${file}`);
   }
   return db;
+}
+
+/**
+ * Proves the database can commit right now (file writable, space for a WAL frame, write lock
+ * free) by committing one write that changes nothing: the header's `user_version` (free for
+ * application use, https://sqlite.org/pragma.html#pragma_user_version), rewritten unchanged.
+ * A commit is the only honest test: SQLite may hold a rolled-back write in memory and never
+ * touch the disk. Throws a StoreError (`UNAVAILABLE`, `CORRUPT`) saying why not.
+ */
+export function probeWritable(db: Db): void {
+  try {
+    db.pragma(`busy_timeout = ${PROBE_BUSY_TIMEOUT_MS}`);
+    db.transaction(() => {
+      const version = Number(db.pragma('user_version', { simple: true }));
+      db.pragma(`user_version = ${version}`);
+    }).immediate();
+  } catch (err) {
+    throw asStoreError(err, 'the database cannot commit');
+  } finally {
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  }
 }
