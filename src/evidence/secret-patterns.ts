@@ -25,7 +25,8 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
   // RFC 7519 JWT: base64url of '{"' opens both header and payload ("eyJ").
   { what: 'a JSON Web Token', pattern: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{2,}\.eyJ[A-Za-z0-9_-]{2,}\./ },
   // RFC 3986 §3.2.1: a password in the userinfo of a URL ("Use of the format user:password ... is deprecated").
-  { what: 'a URL with an embedded password', pattern: /[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/\s:@]+:[^/\s@]+@/ },
+  // The scheme starts at a boundary and is bounded, so a long run of letters costs linear time, not quadratic.
+  { what: 'a URL with an embedded password', pattern: /(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{0,31}:\/\/[^/\s:@]+:[^/\s@]+@/ },
 ];
 
 /** Shortest base64 run worth decoding: an Ed25519 PKCS #8 key (48 bytes) is 64 characters. */

@@ -196,3 +196,28 @@ describe('realistic values that are not secrets', () => {
     );
   });
 });
+
+describe('cost of the scan', () => {
+  // A backtracking pattern turned a 16 KiB run of letters into ~190 ms of work (quadratic);
+  // linear scans take about 1 ms here. The bound leaves room for a slow, busy machine.
+  const adversarial = {
+    letters: 'x'.repeat(16_000),
+    jwtHeads: 'eyJ'.repeat(5_300),
+    pemHeads: '-----BEGIN '.repeat(1_450),
+    urlHeads: 'a://b:'.repeat(2_600),
+    awsHeads: 'AKIA'.repeat(4_000),
+  };
+
+  it.each(Object.entries(adversarial))('validates 16 KiB of %s in under 100 ms', (_, value) => {
+    for (const field of ['blob', 'password']) {
+      const record = variant(validExamples.change!, { details: { [field]: value } });
+      let best = Infinity;
+      for (let run = 0; run < 3; run++) {
+        const start = performance.now();
+        validateRecord(record);
+        best = Math.min(best, performance.now() - start);
+      }
+      expect(best).toBeLessThan(100);
+    }
+  });
+});
