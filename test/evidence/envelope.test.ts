@@ -55,7 +55,7 @@ describe('entry envelope', () => {
 
     it('writes non-ASCII as raw UTF-8 and details numbers canonically', () => {
       const record = { ...validExamples.change!, system: 'zürich-erp', details: { n: -0, x: 0.1, big: 123456789012, s: 'a\tb' } };
-      const leaf = new TextDecoder().decode(encodeLeaf({ ...envelope, record: record as EvidenceRecord }));
+      const leaf = new TextDecoder().decode(encodeLeaf({ ...envelope, record: record as unknown as EvidenceRecord }));
       expect(leaf).toContain('"system":"zürich-erp"');
       expect(leaf).toContain('"details":{"big":123456789012,"n":0,"s":"a\\tb","x":0.1}');
     });
