@@ -5,6 +5,7 @@ import { authenticate } from './auth.js';
 import { mapDomainError } from './errors-map.js';
 import { createProblemHandler, notFoundHandler } from './problem.js';
 import { requestLog, type Logger } from './request-log.js';
+import { bundleRoutes } from './routes/bundles.js';
 import { checkpointRoutes } from './routes/checkpoints.js';
 import { entryRoutes } from './routes/entries.js';
 import { periodRoutes } from './routes/periods.js';
@@ -29,6 +30,7 @@ export function createApp({ ledger, logger, adminToken }: AppOptions): Express {
   app.use(proofRoutes(ledger));
   app.use(entryRoutes(ledger));
   app.use(periodRoutes(ledger));
+  app.use(bundleRoutes(ledger));
   app.use(tokenRoutes(ledger));
   app.use(notFoundHandler);
   app.use(createProblemHandler([mapDomainError]));

@@ -1,0 +1,81 @@
+/**
+ * The entries of an evidence bundle, read from SQLite a page at a time and each given its
+ * RFC 9162 §2.1.3.1 inclusion proof. Pages, not one long-lived cursor: better-sqlite3 keeps a
+ * connection busy while an iterator is open, and the sequencer writes on the same connection
+ * between the pages a slow client reads.
+ */
+import type { Crypto } from '../crypto/types.js';
+import { toBase64, toHex } from '../crypto/bytes.js';
+import { inclusionProof, type Hash, type NodeReader } from '../merkle/index.js';
+import { isLate } from '../evidence/index.js';
+import type { EntryFilter, EntryRow, LogStore } from '../store/index.js';
+import type { BundleEntry } from '../verify/bundle-format.js';
+
+/** Rows read per query: big enough to amortise the statement, small enough to stay flat in memory. */
+export const BUNDLE_PAGE_SIZE = 256;
+
+/**
+ * Stored nodes wanted by the last few proofs. Neighbouring leaves share all but the lowest levels
+ * of their paths, so a small cache turns O(log n) reads per entry into about one. Stored nodes
+ * never change (append-only), so a cached hash cannot go stale.
+ */
+const NODE_CACHE_LIMIT = 4096;
+
+export class CachingNodeReader implements NodeReader {
+  private readonly cache = new Map<string, Hash>();
+
+  constructor(private readonly inner: NodeReader) {}
+
+  getNode(level: number, index: number): Hash {
+    const id = `${level}/${index}`;
+    let hash = this.cache.get(id);
+    if (hash === undefined) {
+      if (this.cache.size >= NODE_CACHE_LIMIT) this.cache.clear();
+      hash = this.inner.getNode(level, index);
+      this.cache.set(id, hash);
+    }
+    return hash;
+  }
+}
+
+/** One entry of a bundle, proved in the tree of `treeSize` leaves. */
+export function bundleEntry(c: Crypto, row: EntryRow, treeSize: number, reader: NodeReader, fiscalYearStart: number): BundleEntry {
+  return {
+    index: row.index,
+    leaf: toBase64(row.leaf),
+    leafHash: toHex(row.leafHash),
+    proof: inclusionProof(c, row.index, treeSize, reader).map(toHex),
+    late: isLate(row.occurredAt, row.receivedAt, fiscalYearStart),
+  };
+}
+
+export interface EntryRange {
+  /** Record filters (controlId, system, actorId, subjectId). */
+  filter: EntryFilter;
+  /** First index that may be included. */
+  from: number;
+  /** Tree size the proofs lead to; only indexes below it are included. */
+  treeSize: number;
+}
+
+/**
+ * Yields the matching entries of [from, treeSize) by increasing index, one page per yield, each
+ * already proved. Holds at most one page of rows, whatever the range.
+ */
+export function* bundleEntryPages(
+  c: Crypto,
+  log: LogStore,
+  range: EntryRange,
+  fiscalYearStart: number,
+  pageSize = BUNDLE_PAGE_SIZE,
+): Generator<BundleEntry[]> {
+  const reader = new CachingNodeReader(log);
+  let after = range.from - 1;
+  for (;;) {
+    const rows = log.list({ ...range.filter, afterIndex: after, beforeIndex: range.treeSize }, pageSize);
+    if (rows.length === 0) return;
+    yield rows.map((row) => bundleEntry(c, row, range.treeSize, reader, fiscalYearStart));
+    if (rows.length < pageSize) return;
+    after = rows[rows.length - 1]!.index;
+  }
+}

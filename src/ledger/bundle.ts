@@ -1,0 +1,110 @@
+/**
+ * Produces evidence bundles (format in src/verify/bundle-format.ts) for `GET /v1/bundles`:
+ * the matching entries with their leaf bytes and inclusion proofs against the anchor (the
+ * period close, or the latest checkpoint), both signed checkpoints, the consistency proof
+ * between them and, for a period, the two boundary entries that pin its range.
+ *
+ * `planBundle` does every check and every read that can fail with a clean error before a
+ * byte is sent; `bundleChunks` then streams the JSON text, head first, a page of entries at a
+ * time, so memory stays flat however many entries match.
+ */
+import type { Crypto } from '../crypto/types.js';
+import { nodeCrypto } from '../crypto/node.js';
+import { formatTimestamp, type Period } from '../evidence/index.js';
+import type { EntryFilter, Store } from '../store/index.js';
+import { BUNDLE_FORMAT, BUNDLE_VERSION, type BundleEntry, type BundleHead, type BundleQuery } from '../verify/bundle-format.js';
+import { bundleEntry, bundleEntryPages, CachingNodeReader } from './bundle-entries.js';
+import { LedgerError } from './errors.js';
+import type { Ledger } from './ledger.js';
+
+export interface BundlePlan {
+  head: BundleHead;
+  filter: EntryFilter;
+  /** Entries [from, anchor.treeSize) that match `filter` go in. */
+  from: number;
+}
+
+/**
+ * Checks and fixes everything a bundle needs. `period` is the parsed `query.period` (the route
+ * parses it, so a malformed id is a 400 there). Throws LedgerError: NO_CHECKPOINT before the
+ * first signature, and for a period PERIOD_OPEN (409) or NOT_FOUND (404) as the periods API does.
+ */
+export function planBundle(ledger: Ledger, query: BundleQuery, period?: Period, c: Crypto = nodeCrypto): BundlePlan {
+  const store = ledger.store;
+  const latest = store.checkpoints.latest();
+  if (!latest) throw new LedgerError('NO_CHECKPOINT', 'no checkpoint has been signed yet; retry in a moment');
+  const fiscalYearStart = ledger.settings.fiscalYearStart;
+  const key = ledger.key();
+  const filter = recordFilter(query);
+
+  let anchor = { treeSize: latest.treeSize, checkpoint: latest.note };
+  let bundlePeriod: BundleHead['period'] = null;
+  let from = 0;
+  if (period) {
+    // The periods API decides 409 (not closed yet) and 404 (ended before the first entry).
+    const close = ledger.periods.view(period);
+    anchor = { treeSize: close.treeSize, checkpoint: close.checkpoint };
+    from = store.log.countReceivedBefore(close.start);
+    const reader = new CachingNodeReader(store.log);
+    const proved = (index: number, treeSize: number): BundleEntry | null => {
+      const row = store.log.entry(index);
+      if (!row) throw new Error(`couldn't read entry ${index} for a bundle boundary`);
+      return bundleEntry(c, row, treeSize, reader, fiscalYearStart);
+    };
+    bundlePeriod = {
+      period: close.period,
+      start: close.start,
+      end: close.end,
+      treeSize: close.treeSize,
+      firstIndex: from,
+      before: from > 0 ? proved(from - 1, close.treeSize) : null,
+      after: latest.treeSize > close.treeSize ? proved(close.treeSize, latest.treeSize) : null,
+    };
+  }
+  // RFC 9162 §2.1.4: nothing to prove between equal trees, or from the empty one.
+  const consistency =
+    anchor.treeSize === 0 || anchor.treeSize === latest.treeSize
+      ? []
+      : ledger.proofs.consistency(anchor.treeSize, latest.treeSize).proof;
+
+  const head: BundleHead = {
+    format: BUNDLE_FORMAT,
+    version: BUNDLE_VERSION,
+    generatedAt: formatTimestamp(ledger.clock()),
+    origin: key.origin,
+    verifierKey: key.verifierKey,
+    fiscalYearStart,
+    query,
+    period: bundlePeriod,
+    anchor,
+    latest: { treeSize: latest.treeSize, checkpoint: latest.note },
+    consistency: { from: anchor.treeSize, to: latest.treeSize, proof: consistency },
+  };
+  return { head, filter, from };
+}
+
+/**
+ * The bundle's JSON text in chunks: the head, then one chunk per page of entries, one entry
+ * per line (so a reader can also take it line by line), then the closing brackets.
+ */
+export function* bundleChunks(store: Store, plan: BundlePlan, c: Crypto = nodeCrypto): Generator<string> {
+  const head = JSON.stringify(plan.head);
+  yield `${head.slice(0, -1)},"entries":[\n`;
+  const range = { filter: plan.filter, from: plan.from, treeSize: plan.head.anchor.treeSize };
+  let first = true;
+  for (const page of bundleEntryPages(c, store.log, range, plan.head.fiscalYearStart)) {
+    const lines = page.map((e) => JSON.stringify(e)).join(',\n');
+    yield first ? lines : `,\n${lines}`;
+    first = false;
+  }
+  yield '\n]}\n';
+}
+
+function recordFilter(query: BundleQuery): EntryFilter {
+  const filter: EntryFilter = {};
+  if (query.controlId !== undefined) filter.controlId = query.controlId;
+  if (query.system !== undefined) filter.system = query.system;
+  if (query.actor !== undefined) filter.actorId = query.actor;
+  if (query.subject !== undefined) filter.subjectId = query.subject;
+  return filter;
+}
