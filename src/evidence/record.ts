@@ -5,7 +5,7 @@
  *
  * Lengths count UTF-16 code units, as JavaScript strings do. Bounds not fixed by the
  * contract are ours, chosen to fit real identifiers with room to spare while keeping one
- * record far below the 1 MiB request limit (about 30 KiB at most, `details` included).
+ * record far below the 1 MiB request limit (under 64 KiB of canonical JSON, `details` included).
  */
 import { z } from 'zod';
 import {

@@ -22,7 +22,7 @@ const DESCRIPTIVE_LAST_WORDS = new Set([
 /** Names that say only "the content of its parent" (`credential.value`, `key.material`): read with the parent. */
 const GENERIC_NAMES = new Set(['value', 'data', 'raw', 'material', 'content', 'plaintext', 'cleartext', 'text', 'pem', 'der', 'b64', 'base64']);
 
-/** Shortest value the entropy rule looks at (the brief's floor; shorter secrets are rare and weak). */
+/** Shortest value the entropy rule looks at: real keys and tokens are longer, while short random ids are common. */
 export const MIN_SECRET_LENGTH = 20;
 
 /**
