@@ -1,0 +1,105 @@
+/**
+ * What the verify commands need from the outside world, so a test can run them in-process:
+ * output streams, stdin, whether stderr is a terminal, and how a command ends. Reading
+ * inputs (a path or `-` for stdin) and the `--key` argument (a key, or a file holding one).
+ */
+import { readFileSync, existsSync } from 'node:fs';
+import type { Readable } from 'node:stream';
+import { CommanderError } from 'commander';
+import { nodeCrypto } from '../crypto/node.js';
+import { parseVerifierKey, type VerifierKey } from '../note/index.js';
+
+/** Exit codes (contract: 0 only when everything holds). */
+export const EXIT_OK = 0;
+export const EXIT_FAILED = 1;
+export const EXIT_USAGE = 2;
+
+export interface VerifyIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  stdin: Readable;
+  /** A progress bar is drawn only on a terminal. */
+  stderrIsTTY: boolean;
+  /** Stderr as a stream, for the progress bar. */
+  stderrStream?: NodeJS.WritableStream;
+  /** Records how the command ends; returns normally so buffered output is flushed first. */
+  setExitCode(code: number): void;
+  /** Ends at once (a usage error found by the argument parser). Must not return. */
+  exit(code: number): never;
+}
+
+/** A usage problem of ours (bad --key, unreadable file): exit 2 with a message. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+/** The real process. */
+export function processIo(): VerifyIo {
+  return {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    stdin: process.stdin,
+    stderrIsTTY: process.stderr.isTTY === true,
+    stderrStream: process.stderr,
+    setExitCode: (code) => {
+      process.exitCode = code;
+    },
+    exit: (code) => process.exit(code),
+  };
+}
+
+/** Commander's own exits: help and version are fine, everything else is a usage error. */
+export function exitCodeOf(err: CommanderError): number {
+  return err.code === 'commander.helpDisplayed' || err.code === 'commander.help' || err.code === 'commander.version'
+    ? EXIT_OK
+    : EXIT_USAGE;
+}
+
+/** All of `path`, or of stdin for `-`. */
+export async function readInput(io: VerifyIo, path: string): Promise<Uint8Array> {
+  if (path === '-') {
+    const chunks: Buffer[] = [];
+    for await (const chunk of io.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+    return new Uint8Array(Buffer.concat(chunks));
+  }
+  try {
+    return new Uint8Array(readFileSync(path));
+  } catch (err) {
+    throw new UsageError(`cannot read ${path}: ${(err as Error).message}`);
+  }
+}
+
+/** Strict UTF-8; a bundle, checkpoint or proof in any other encoding is not one. */
+export function decodeUtf8(bytes: Uint8Array, what: string): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new UsageError(`${what} is not UTF-8 text`);
+  }
+}
+
+/**
+ * `--key`: the verifier key itself, or a file holding it (surrounding whitespace ignored).
+ * The key is what the auditor obtained independently; nothing in the input replaces it.
+ */
+export function readKeyArgument(value: string): VerifierKey {
+  const attempt = (text: string): VerifierKey | Error => {
+    try {
+      return parseVerifierKey(nodeCrypto, text.trim());
+    } catch (err) {
+      return err as Error;
+    }
+  };
+  const direct = attempt(value);
+  if (!(direct instanceof Error)) return direct;
+  if (!existsSync(value)) throw new UsageError(`--key is neither a verifier key nor a readable file: ${direct.message}`);
+  let text: string;
+  try {
+    text = readFileSync(value, 'utf8');
+  } catch (err) {
+    throw new UsageError(`cannot read --key file ${value}: ${(err as Error).message}`);
+  }
+  const fromFile = attempt(text);
+  if (fromFile instanceof Error) throw new UsageError(`--key file ${value} does not hold a verifier key: ${fromFile.message}`);
+  return fromFile;
+}

@@ -1,0 +1,54 @@
+/** How `ledger verify` and friends say what they found, for a person reading a terminal. */
+import type { BundleSummary, EntryVerdict, Problem, TlogProofReport, VerifiedCheckpoint } from '../verify/index.js';
+
+function problemLines(problems: readonly Problem[]): string {
+  return problems.map((p) => `    ${p.code}: ${p.message}\n`).join('');
+}
+
+export function entryLine(v: EntryVerdict): string {
+  const name = v.index === null ? 'entry ?' : `entry ${v.index}`;
+  const late = v.late ? ' (late)' : '';
+  return v.ok ? `  ${name}: ok${late}\n` : `  ${name}: FAILED${late}\n${problemLines(v.problems)}`;
+}
+
+export function bundleProblemsText(problems: readonly Problem[]): string {
+  return problems.length === 0 ? '' : `bundle: FAILED\n${problemLines(problems)}`;
+}
+
+export function summaryText(s: BundleSummary): string {
+  const filters = Object.entries(s.query).map(([k, v]) => `${k}=${v}`).join(' ') || '(none)';
+  const lines = [
+    `query: ${filters}`,
+    `anchor: ${s.anchor ? `tree size ${s.anchor.treeSize}, root ${s.anchor.rootHash}` : 'NOT VERIFIED'}`,
+    `latest: ${s.latest ? `tree size ${s.latest.treeSize}, root ${s.latest.rootHash}` : 'NOT VERIFIED'}`,
+    `entries: ${s.entries} checked, ${s.failures} failed, ${s.late} late`,
+    completenessLine(s),
+    s.ok ? 'RESULT: VERIFIED' : 'RESULT: NOT VERIFIED',
+  ];
+  if (s.period) lines.splice(1, 0, `period: ${s.period} (entries proved against its close checkpoint)`);
+  return `${lines.join('\n')}\n`;
+}
+
+function completenessLine(s: BundleSummary): string {
+  if (!s.anchor) return 'completeness: unknown (no signed anchor)';
+  return s.complete
+    ? 'completeness: no record filters, so every entry of the range had to be present'
+    : 'completeness: record filters were used; entries left out by the producer cannot be detected';
+}
+
+export function checkpointText(cp: VerifiedCheckpoint): string {
+  return `checkpoint verified\norigin: ${cp.origin}\ntree size: ${cp.treeSize}\nroot: ${cp.rootHash}\nRESULT: VERIFIED\n`;
+}
+
+export function tlogProofText(r: TlogProofReport): string {
+  const lines: string[] = [];
+  if (r.index !== null) lines.push(`entry: ${r.index}`);
+  if (r.leafHash) lines.push(`leaf hash: ${r.leafHash}`);
+  if (r.checkpoint) lines.push(`checkpoint: tree size ${r.checkpoint.treeSize}, root ${r.checkpoint.rootHash}`);
+  if (r.entry) {
+    const rec = r.entry.record;
+    lines.push(`record: ${rec.type} ${rec.controlId} on ${rec.system}, received ${r.entry.receivedAt} from ${r.entry.source}`);
+  }
+  const body = lines.map((l) => `${l}\n`).join('');
+  return r.ok ? `${body}RESULT: VERIFIED\n` : `${body}${problemLines(r.problems)}RESULT: NOT VERIFIED\n`;
+}

@@ -1,0 +1,151 @@
+/**
+ * The auditor's flow: a bundle, checkpoint or tlog-proof written to disk by the real service,
+ * then verified by the CLI commands with nothing but the file and the verifier key. Runs the
+ * commands in-process through runVerifyCli (argument parsing and exit codes included).
+ */
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runVerifyCli } from '../../src/cli/verify.js';
+import { formatVerifierKey, verifierKeyOf } from '../../src/note/index.js';
+import { testSigner, type TestLedger } from '../support/ledger.js';
+import { tempDir } from '../support/tmp.js';
+import { Q3_CLOSE_SIZE, Q3_FIRST_INDEX, auth, fetchBundle, quarterScenario } from '../verify/scenario.js';
+import { clone, flipHex } from '../verify/tamper.js';
+
+let t: TestLedger;
+let dir: { dir: string; cleanup: () => void };
+let key: string;
+let bundleText: string;
+const file = (name: string) => path.join(dir.dir, name);
+
+beforeAll(async () => {
+  t = await quarterScenario();
+  dir = tempDir('ledger-verify-cli-');
+  key = t.ledger.key().verifierKey;
+  bundleText = (await fetchBundle(t, { period: '2026-Q3' })).text;
+  writeFileSync(file('bundle.json'), bundleText);
+  writeFileSync(file('ledger.vkey'), `${key}\n`);
+  const checkpoint = await request(t.app).get('/v1/checkpoint').expect(200);
+  writeFileSync(file('checkpoint.txt'), checkpoint.text);
+  const proof = await request(t.app).get('/v1/entries/3/tlog-proof').query({ treeSize: Q3_CLOSE_SIZE }).set(auth(t, 'auditor')).expect(200);
+  writeFileSync(file('entry-3.tlog-proof'), proof.text);
+});
+afterAll(() => {
+  t.cleanup();
+  dir.cleanup();
+});
+
+async function cli(argv: string[], stdin?: string) {
+  let stdout = '';
+  let stderr = '';
+  const code = await runVerifyCli(argv, {
+    stdout: (s) => (stdout += s),
+    stderr: (s) => (stderr += s),
+    ...(stdin === undefined ? {} : { stdin: Readable.from([Buffer.from(stdin)]) }),
+  });
+  return { code, stdout, stderr };
+}
+
+describe('ledger verify BUNDLE --key VKEY', () => {
+  it('verifies a bundle file with a key file: exit 0, a verdict per entry and a summary', async () => {
+    const { code, stdout } = await cli(['verify', file('bundle.json'), '--key', file('ledger.vkey')]);
+    expect(code).toBe(0);
+    for (let i = Q3_FIRST_INDEX; i < Q3_CLOSE_SIZE; i++) expect(stdout).toMatch(new RegExp(`^  entry ${i}: ok`, 'm'));
+    expect(stdout).toContain('  entry 3: ok (late)');
+    expect(stdout).toContain('period: 2026-Q3');
+    expect(stdout).toContain('entries: 4 checked, 0 failed, 1 late');
+    expect(stdout.trimEnd().endsWith('RESULT: VERIFIED')).toBe(true);
+  });
+
+  it('takes the key itself as well as a file, and the bundle from stdin', async () => {
+    expect((await cli(['verify', '-', '--key', key], bundleText)).code).toBe(0);
+  });
+
+  it('prints the machine report with --json', async () => {
+    const { code, stdout } = await cli(['verify', file('bundle.json'), '--key', key, '--json']);
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout);
+    expect(report.summary).toMatchObject({ ok: true, entries: 4, failures: 0, period: '2026-Q3' });
+  });
+
+  it('exits 1 for a tampered bundle and names the entry and the problem', async () => {
+    const b = clone(JSON.parse(bundleText));
+    b.entries[2].proof[0] = flipHex(b.entries[2].proof[0]);
+    writeFileSync(file('tampered.json'), JSON.stringify(b));
+    const { code, stdout } = await cli(['verify', file('tampered.json'), '--key', key]);
+    expect(code).toBe(1);
+    expect(stdout).toContain('  entry 4: FAILED');
+    expect(stdout).toContain('BAD_INCLUSION');
+    expect(stdout.trimEnd().endsWith('RESULT: NOT VERIFIED')).toBe(true);
+  });
+
+  it('exits 1 for truncated JSON', async () => {
+    writeFileSync(file('truncated.json'), bundleText.slice(0, Math.floor(bundleText.length / 2)));
+    const { code, stdout } = await cli(['verify', file('truncated.json'), '--key', key]);
+    expect(code).toBe(1);
+    expect(stdout).toContain('not valid JSON');
+  });
+
+  it('exits 1 under a wrong key', async () => {
+    const other = formatVerifierKey(verifierKeyOf(testSigner('not the log')));
+    const { code, stdout } = await cli(['verify', file('bundle.json'), '--key', other]);
+    expect(code).toBe(1);
+    expect(stdout).toContain('BAD_CHECKPOINT');
+  });
+
+  it('exits 2 for usage errors: no --key, a key that is neither a key nor a file, no such bundle, unknown option', async () => {
+    expect((await cli(['verify', file('bundle.json')])).code).toBe(2);
+    const badKey = await cli(['verify', file('bundle.json'), '--key', 'nonsense']);
+    expect(badKey.code).toBe(2);
+    expect(badKey.stderr).toContain('--key');
+    expect((await cli(['verify', file('missing.json'), '--key', key])).code).toBe(2);
+    expect((await cli(['verify', file('bundle.json'), '--key', key, '--frobnicate'])).code).toBe(2);
+    expect((await cli(['verify'])).code).toBe(2);
+    expect((await cli(['verify', file('bundle.json'), '--key', key, '--fiscal-year-start', '13'])).code).toBe(2);
+  });
+
+  it('exits 0 for --help', async () => {
+    const { code, stdout } = await cli(['verify', '--help']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('--key');
+  });
+});
+
+describe('ledger verify-checkpoint FILE --key VKEY', () => {
+  it('verifies the served checkpoint', async () => {
+    const { code, stdout } = await cli(['verify-checkpoint', file('checkpoint.txt'), '--key', key]);
+    expect(code).toBe(0);
+    expect(stdout).toContain('tree size: 9');
+  });
+
+  it('reads stdin and answers JSON', async () => {
+    const { code, stdout } = await cli(['verify-checkpoint', '-', '--key', key, '--json'], (await request(t.app).get('/v1/checkpoint')).text);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ ok: true, checkpoint: { treeSize: 9 } });
+  });
+
+  it('exits 1 for another origin or an altered note', async () => {
+    expect((await cli(['verify-checkpoint', file('checkpoint.txt'), '--key', key, '--origin', 'other.example/log'])).code).toBe(1);
+    const note = (await request(t.app).get('/v1/checkpoint')).text.replace('\n9\n', '\n8\n');
+    expect((await cli(['verify-checkpoint', '-', '--key', key], note)).code).toBe(1);
+  });
+});
+
+describe('ledger verify-proof FILE --key VKEY', () => {
+  it('verifies a tlog-proof against the period close and describes the entry', async () => {
+    const { code, stdout } = await cli(['verify-proof', file('entry-3.tlog-proof'), '--key', file('ledger.vkey')]);
+    expect(code).toBe(0);
+    expect(stdout).toContain('entry: 3');
+    expect(stdout).toContain(`checkpoint: tree size ${Q3_CLOSE_SIZE}`);
+  });
+
+  it('exits 1 for a tampered proof', async () => {
+    const text = (await request(t.app).get('/v1/entries/3/tlog-proof').set(auth(t, 'auditor'))).text.replace('index 3\n', 'index 2\n');
+    const { code, stdout } = await cli(['verify-proof', '-', '--key', key], text);
+    expect(code).toBe(1);
+    expect(stdout).toContain('NOT VERIFIED');
+  });
+});
