@@ -45,6 +45,11 @@ export class EntryChecker {
     private readonly findings: FindingLog,
   ) {}
 
+  /** The index after the last row read: where the log ends, gaps or not. */
+  get nextIndex(): number {
+    return this.#expected;
+  }
+
   /** Total leaf bytes read so far (for the throughput report). */
   get leafBytes(): number {
     return this.#leafBytes;

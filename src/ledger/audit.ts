@@ -87,11 +87,13 @@ export function auditLedger(store: Store, opts: AuditOptions): AuditReport {
   } finally {
     checkpoints.close();
   }
-  if (firstBeyond !== undefined) {
+  // A gap was reported where it is; only indexes past the last row are a missing tail.
+  const end = entries.nextIndex;
+  if (firstBeyond !== undefined && firstBeyond > end) {
     findings.add({
       code: 'ENTRY_MISSING',
-      index: tree.size,
-      message: `the log ends at ${tree.size} entries, but a checkpoint was signed at ${firstBeyond}: entries ${tree.size}..${firstBeyond - 1} are missing`,
+      index: end,
+      message: `the log ends before entry ${end}, but a checkpoint was signed at ${firstBeyond}: entries ${end}..${firstBeyond - 1} are missing`,
     });
   }
   periods.finish(tree.size);

@@ -217,6 +217,8 @@ describe('ledger audit catches a change behind the ledger\'s back', () => {
     expect(report.findings[0]).toMatchObject({ code: 'ENTRY_MISSING', index: 150, message: expect.stringContaining('entry 150 is missing') });
     expect(report.firstBadIndex).toBe(150);
     expect(report.entries).toBe(SIZE - 1);
+    // The gap is the only missing entry: the tail (299) is there, so no second ENTRY_MISSING.
+    expect(report.findingsByCode.ENTRY_MISSING).toBe(1);
   });
 
   it('two rows swapped', () => {
