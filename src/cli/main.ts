@@ -3,6 +3,7 @@
 import { Command } from 'commander';
 import { serveCommand } from './serve.js';
 import { keygenCommand } from './keygen.js';
+import { auditCommand } from './audit.js';
 
 const program = new Command()
   .name('ledger')
@@ -11,5 +12,6 @@ const program = new Command()
 
 program.addCommand(serveCommand());
 program.addCommand(keygenCommand());
+program.addCommand(auditCommand());
 
 await program.parseAsync(process.argv);
