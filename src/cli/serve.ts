@@ -1,7 +1,7 @@
 /** `ledger serve`: runs the service with configuration from the environment. */
 import { Command } from 'commander';
 import { ConfigError, loadConfig } from '../config.js';
-import { startService } from './service.js';
+import { describeStartupError, startService } from './service.js';
 
 export function serveCommand(): Command {
   return new Command('serve')
@@ -21,7 +21,7 @@ export function serveCommand(): Command {
       try {
         service = await startService(config);
       } catch (err) {
-        process.stderr.write(`ledger: cannot start: ${(err as Error).message}\n`);
+        process.stderr.write(`ledger: cannot start: ${describeStartupError(err, config)}\n`);
         process.exit(1);
       }
       const stop = (signal: string) => {

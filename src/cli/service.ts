@@ -12,7 +12,7 @@ import type { Clock } from '../ledger/clock.js';
 import { Ledger } from '../ledger/ledger.js';
 import { loadOrCreateSigningKey } from '../ledger/signing-key.js';
 import { formatTimestamp } from '../evidence/index.js';
-import { Store } from '../store/index.js';
+import { Store, StoreError, asStoreError } from '../store/index.js';
 
 export interface RunningService {
   server: Server;
@@ -39,7 +39,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
   try {
     // A new database may get a new key; a database that already holds a log never does.
     const isNewLog = store.meta('verifier_key') === undefined;
-    const { key, created, warning } = loadOrCreateSigningKey(nodeCrypto, config.keyFile, config.origin, isNewLog);
+    const { key, created, warning } = loadKey(config, isNewLog);
     if (warning) logger.warn(warning);
     const ledger = Ledger.open({
       store,
@@ -75,6 +75,39 @@ export async function startService(config: Config, options: ServiceOptions = {})
   } catch (err) {
     store.close();
     throw err;
+  }
+}
+
+/** The signing key, with what to do about a missing or unusable one in the message. */
+function loadKey(config: Config, isNewLog: boolean): ReturnType<typeof loadOrCreateSigningKey> {
+  try {
+    return loadOrCreateSigningKey(nodeCrypto, config.keyFile, config.origin, isNewLog);
+  } catch (err) {
+    if (isNewLog) throw err;
+    throw new Error(
+      `${(err as Error).message}. This database already holds a log, which only its own key may sign: ` +
+        'restore that key file from its backup (LEDGER_KEY_FILE), never generate a new one for it',
+      { cause: err },
+    );
+  }
+}
+
+/**
+ * One operator-facing line for a failed start: the cause, then what to do. Storage errors
+ * raised below the store (e.g. a page found corrupt while the ledger reads its frontier) are
+ * classified here too.
+ */
+export function describeStartupError(err: unknown, config: Pick<Config, 'dbPath'>): string {
+  const e = asStoreError(err, `database ${config.dbPath}`);
+  const message = (e as Error).message ?? String(e);
+  if (!(e instanceof StoreError)) return message;
+  switch (e.code) {
+    case 'CORRUPT':
+      return `${message}. The database file is damaged: restore it from a backup with \`ledger restore\` (docs/operations.md)`;
+    case 'UNAVAILABLE':
+      return `${message}. The database cannot be written: check free disk space, that the file and its folder are writable (not read-only or immutable), and that no other program holds a lock on it`;
+    default:
+      return message;
   }
 }
 

@@ -4,9 +4,29 @@ import type { Ledger } from '../../ledger/ledger.js';
 
 /** A checkpoint older than this many cadence intervals, while entries wait unsigned, is stale. */
 const STALE_INTERVALS = 5;
+/**
+ * Readiness commits a no-op write (see Store.probeWritable) at most this often: often enough to
+ * notice a full disk or a lock within a probe period, rarely enough that probes cost nothing.
+ */
+const WRITE_PROBE_INTERVAL_MS = 1000;
 
 export function healthRoutes(ledger: Ledger): Router {
   const r = Router();
+  let probe: { atMs: number; error?: string } | undefined;
+
+  /** undefined when the database committed a probe write recently, else why it could not. */
+  const writeProblem = (): string | undefined => {
+    const now = Date.now();
+    if (!probe || now - probe.atMs >= WRITE_PROBE_INTERVAL_MS) {
+      try {
+        ledger.store.probeWritable();
+        probe = { atMs: now };
+      } catch (err) {
+        probe = { atMs: now, error: (err as Error).message };
+      }
+    }
+    return probe.error;
+  };
 
   r.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -18,9 +38,12 @@ export function healthRoutes(ledger: Ledger): Router {
     const unsigned = ledger.size - (latest?.treeSize ?? 0);
     const ageMs = latest ? ledger.clock() - Date.parse(latest.signedAt) : Infinity;
     const stale = unsigned > 0 && ageMs > STALE_INTERVALS * ledger.settings.checkpointIntervalMs;
-    const ready = health.signing === 'ok' && !health.lastTickError && !stale;
+    const notWritable = writeProblem();
+    const ready = health.signing === 'ok' && !health.lastTickError && !stale && !notWritable;
+    if (!ready) res.set('Retry-After', '1');
     res.status(ready ? 200 : 503).json({
       status: ready ? 'ready' : 'not ready',
+      database: notWritable ?? 'writable',
       treeSize: ledger.size,
       signedTreeSize: latest?.treeSize ?? 0,
       queued: ledger.queued,
