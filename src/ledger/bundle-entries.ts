@@ -5,7 +5,6 @@
  * between the pages a slow client reads.
  */
 import type { Crypto } from '../crypto/types.js';
-import { toBase64, toHex } from '../crypto/bytes.js';
 import { inclusionProof, type Hash, type NodeReader } from '../merkle/index.js';
 import { isLate } from '../evidence/index.js';
 import type { EntryFilter, EntryRow, LogStore } from '../store/index.js';
@@ -38,13 +37,18 @@ export class CachingNodeReader implements NodeReader {
   }
 }
 
+// Server side: Buffer's native codecs are several times faster than the portable helpers,
+// and a bundle encodes a leaf and about log2(n) proof hashes per entry.
+const hex = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
+const base64 = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64');
+
 /** One entry of a bundle, proved in the tree of `treeSize` leaves. */
 export function bundleEntry(c: Crypto, row: EntryRow, treeSize: number, reader: NodeReader, fiscalYearStart: number): BundleEntry {
   return {
     index: row.index,
-    leaf: toBase64(row.leaf),
-    leafHash: toHex(row.leafHash),
-    proof: inclusionProof(c, row.index, treeSize, reader).map(toHex),
+    leaf: base64(row.leaf),
+    leafHash: hex(row.leafHash),
+    proof: inclusionProof(c, row.index, treeSize, reader).map(hex),
     late: isLate(row.occurredAt, row.receivedAt, fiscalYearStart),
   };
 }
