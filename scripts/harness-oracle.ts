@@ -11,6 +11,7 @@ const ED25519_ALGORITHM = 0x01; // C2SP signed-note: signature type byte of Ed25
 // DER prefix of an Ed25519 SubjectPublicKeyInfo (RFC 8410 §4), followed by the raw 32-byte key.
 const ED25519_SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
 const KEY_HASH_BYTES = 4; // C2SP signed-note: key ID = first 4 bytes of SHA-256(name || "\n" || key)
+const CONTROL_CHARACTER = /[\u0000-\u0009\u000b-\u001f\u007f]/; // C2SP signed-note: only newline is allowed
 const SIGNATURE_LINE = /^\u2014 (\S+) ([A-Za-z0-9+/]+=*)$/; // "— <name> <base64(key ID || signature)>"
 
 export function sha256(...parts: Uint8Array[]): Buffer {
@@ -64,13 +65,20 @@ export interface OracleKey {
   publicKey: KeyObject;
 }
 
-/** Parses a verifier key `<name>+<hex8>+<base64(0x01 || 32-byte key)>` and checks its key ID. */
+/**
+ * Parses a verifier key `<name>+<hex8>+<base64(0x01 || 32-byte key)>` and checks its key ID.
+ * Split on the first two `+` only: standard base64 may itself contain `+`.
+ */
 export function parseVerifierKey(vkey: string): OracleKey {
-  const [name, hex, b64, ...rest] = vkey.split('+');
-  const raw = Buffer.from(b64 ?? '', 'base64');
-  if (!name || !hex || rest.length || raw.length !== 33 || raw[0] !== ED25519_ALGORITHM) throw new Error(`bad verifier key ${vkey}`);
+  const first = vkey.indexOf('+');
+  const second = vkey.indexOf('+', first + 1);
+  const [name, hex, b64] = [vkey.slice(0, first), vkey.slice(first + 1, second), vkey.slice(second + 1)];
+  const raw = Buffer.from(b64, 'base64');
+  if (first < 1 || second < 0 || !/^[0-9a-fA-F]{8}$/.test(hex) || raw.length !== 33 || raw[0] !== ED25519_ALGORITHM) {
+    throw new Error(`bad verifier key ${vkey}`);
+  }
   const keyId = sha256(Buffer.from(`${name}\n`), raw).subarray(0, KEY_HASH_BYTES);
-  if (keyId.toString('hex') !== hex) throw new Error(`verifier key ${vkey}: key ID does not match the key`);
+  if (keyId.toString('hex') !== hex.toLowerCase()) throw new Error(`verifier key ${vkey}: key ID does not match the key`);
   const publicKey = createPublicKey({ key: Buffer.concat([ED25519_SPKI_PREFIX, raw.subarray(1)]), format: 'der', type: 'spki' });
   return { name, keyId, publicKey };
 }
@@ -88,21 +96,26 @@ export interface OracleCheckpoint {
 export function openCheckpointNote(note: string, key: OracleKey): OracleCheckpoint {
   const split = note.lastIndexOf('\n\n');
   if (split < 0 || !note.endsWith('\n')) throw new Error('note has no signature block');
+  if (CONTROL_CHARACTER.test(note)) throw new Error('note holds a control character other than newline');
   const body = note.slice(0, split + 1);
   let signed = false;
   for (const line of note.slice(split + 2, -1).split('\n')) {
     const m = SIGNATURE_LINE.exec(line);
     if (!m) throw new Error(`malformed signature line ${JSON.stringify(line)}`);
     const blob = Buffer.from(m[2]!, 'base64');
+    if (blob.toString('base64') !== m[2]) throw new Error('signature is not canonical base64');
     if (m[1] !== key.name || !blob.subarray(0, KEY_HASH_BYTES).equals(key.keyId)) continue;
     if (!verify(null, Buffer.from(body), key.publicKey, blob.subarray(KEY_HASH_BYTES))) throw new Error('bad signature');
     signed = true;
   }
   if (!signed) throw new Error(`no signature by ${key.name}`);
-  const [origin, size, root] = body.split('\n');
-  if (origin !== key.name || !/^(0|[1-9][0-9]*)$/.test(size ?? '')) throw new Error('malformed checkpoint body');
+  // C2SP tlog-checkpoint: origin, decimal size without leading zeros, canonical base64 root, non-empty extensions.
+  const [origin, size, root, ...extensions] = body.slice(0, -1).split('\n');
+  if (origin !== key.name || !/^(0|[1-9][0-9]*)$/.test(size ?? '') || !Number.isSafeInteger(Number(size))) throw new Error('malformed checkpoint body');
+  if (extensions.some((line) => line === '')) throw new Error('empty extension line');
   const rootHash = Buffer.from(root ?? '', 'base64');
-  if (rootHash.length !== 32) throw new Error('checkpoint root is not 32 bytes');
+  if (rootHash.length !== 32 || rootHash.toString('base64') !== root) throw new Error('checkpoint root is not canonical base64 of 32 bytes');
+  if (size === '0' && !rootHash.equals(sha256())) throw new Error('a size-0 checkpoint must carry the empty-tree root');
   return { origin, size: Number(size), root: rootHash };
 }
 

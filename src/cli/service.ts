@@ -83,9 +83,11 @@ function loadKey(config: Config, isNewLog: boolean): ReturnType<typeof loadOrCre
   try {
     return loadOrCreateSigningKey(nodeCrypto, config.keyFile, config.origin, isNewLog);
   } catch (err) {
-    if (isNewLog) throw err;
+    const message = (err as Error).message;
+    const named = message.includes(config.keyFile) ? message : `signing key file ${config.keyFile}: ${message}`;
+    if (isNewLog) throw new Error(named, { cause: err });
     throw new Error(
-      `${(err as Error).message}. This database already holds a log, which only its own key may sign: ` +
+      `${named}. This database already holds a log, which only its own key may sign: ` +
         'restore that key file from its backup (LEDGER_KEY_FILE), never generate a new one for it',
       { cause: err },
     );
@@ -99,8 +101,8 @@ function loadKey(config: Config, isNewLog: boolean): ReturnType<typeof loadOrCre
  */
 export function describeStartupError(err: unknown, config: Pick<Config, 'dbPath'>): string {
   const e = asStoreError(err, `database ${config.dbPath}`);
-  const message = (e as Error).message ?? String(e);
-  if (!(e instanceof StoreError)) return message;
+  if (!(e instanceof StoreError)) return (e as Error).message ?? String(e);
+  const message = e.message.includes(config.dbPath) ? e.message : `database ${config.dbPath}: ${e.message}`;
   switch (e.code) {
     case 'CORRUPT':
       return `${message}. The database file is damaged: restore it from a backup with \`ledger restore\` (docs/operations.md)`;

@@ -1,0 +1,52 @@
+/**
+ * GET /healthz: the process answers. GET /readyz: the database can commit, signing is healthy
+ * and the latest checkpoint is recent; it fails (503) while the ledger refuses to sign.
+ */
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createToken, ledgerFolder, post, readyz, startInProcess, type LedgerFolder } from './support.js';
+
+describe('health', () => {
+  let f: LedgerFolder;
+  afterEach(() => f.cleanup());
+
+  it('is live and ready on a healthy ledger', async () => {
+    f = ledgerFolder('ledger-health-');
+    const s = await startInProcess(f);
+    try {
+      expect(await (await fetch(`${s.url}/healthz`)).json()).toEqual({ status: 'ok' });
+      const writer = await createToken(s.url, f.adminToken, 'writer');
+      expect((await post(s.url, writer, 'h-0')).status).toBe(201);
+      s.ledger.tick();
+      const ready = await readyz(s.url);
+      expect(ready.status).toBe(200);
+      expect(ready.body).toMatchObject({ status: 'ready', database: 'writable', signing: 'ok', treeSize: 1, signedTreeSize: 1 });
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('is live but not ready while signing is halted (a signed checkpoint the stored log does not reach)', async () => {
+    f = ledgerFolder('ledger-halted-');
+    const first = await startInProcess(f);
+    const writer = await createToken(first.url, f.adminToken, 'writer');
+    for (let i = 0; i < 3; i++) expect((await post(first.url, writer, `h-${i}`)).status).toBe(201);
+    await first.close();
+    // What a plain file copy of an old backup looks like to the ledger: its newest signed
+    // checkpoint lies beyond the entries it holds (the tail was lost).
+    const raw = new Database(f.dbFile);
+    raw.prepare('INSERT INTO checkpoints (tree_size, root_hash, note, signed_at) VALUES (?, ?, ?, ?)').run(9, Buffer.alloc(32, 7), 'lost tail', '2026-01-01T00:00:00.000Z');
+    raw.close();
+
+    const s = await startInProcess(f);
+    try {
+      expect((await fetch(`${s.url}/healthz`)).status).toBe(200);
+      const ready = await readyz(s.url);
+      expect(ready.status).toBe(503);
+      expect(ready.body).toMatchObject({ status: 'not ready', signing: 'halted', database: 'writable' });
+      expect(String(ready.body.haltReason)).toMatch(/size 9 exceeds stored log size 3/);
+    } finally {
+      await s.close();
+    }
+  });
+});
