@@ -3,7 +3,7 @@
  * output streams, stdin, whether stderr is a terminal, and how a command ends. Reading
  * inputs (a path or `-` for stdin) and the `--key` argument (a key, or a file holding one).
  */
-import { readFileSync, existsSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { CommanderError } from 'commander';
 import { nodeCrypto } from '../crypto/node.js';
@@ -66,6 +66,47 @@ export async function readInput(io: VerifyIo, path: string): Promise<Uint8Array>
     return new Uint8Array(readFileSync(path));
   } catch (err) {
     throw new UsageError(`cannot read ${path}: ${(err as Error).message}`);
+  }
+}
+
+/** Size in bytes of the file at `path` (undefined for stdin); a usage error when it cannot be read. */
+export function inputSize(path: string): number | undefined {
+  if (path === '-') return undefined;
+  try {
+    const stat = statSync(path);
+    if (!stat.isFile()) throw new Error('not a regular file');
+    return stat.size;
+  } catch (err) {
+    throw new UsageError(`cannot read ${path}: ${(err as Error).message}`);
+  }
+}
+
+/** The raw bytes of `path` (or stdin for `-`), chunk by chunk, without holding them all. */
+export async function* inputChunks(io: VerifyIo, path: string): AsyncGenerator<Uint8Array> {
+  const stream = path === '-' ? io.stdin : createReadStream(path);
+  for await (const chunk of stream) yield typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Uint8Array);
+}
+
+/** Batches many small writes (one line per entry) into fewer large ones. */
+export class BufferedOutput {
+  private parts: string[] = [];
+  private length = 0;
+
+  constructor(
+    private readonly sink: (text: string) => void,
+    private readonly limit = 64 * 1024,
+  ) {}
+
+  write(text: string): void {
+    this.parts.push(text);
+    this.length += text.length;
+    if (this.length >= this.limit) this.flush();
+  }
+
+  flush(): void {
+    if (this.parts.length) this.sink(this.parts.join(''));
+    this.parts = [];
+    this.length = 0;
   }
 }
 

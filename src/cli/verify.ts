@@ -14,23 +14,27 @@ import { Readable } from 'node:stream';
 import { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { nodeCrypto } from '../crypto/node.js';
-import { problem, verifyBundle, verifyCheckpointText, verifyTlogProofText, type BundleReport } from '../verify/index.js';
+import { BundleStreamVerifier, verifyCheckpointText, verifyTlogProofText } from '../verify/index.js';
 import { bundleProblemsText, checkpointText, entryLine, summaryText, tlogProofText } from './verify-print.js';
 import {
+  BufferedOutput,
   EXIT_FAILED,
   EXIT_OK,
   EXIT_USAGE,
   UsageError,
   decodeUtf8,
   exitCodeOf,
+  inputChunks,
+  inputSize,
   processIo,
   readInput,
   readKeyArgument,
   type VerifyIo,
 } from './verify-io.js';
 
-/** Below this many entries a bundle verifies too fast for a progress bar to help. */
-const PROGRESS_MIN_ENTRIES = 1000;
+/** Below this size a bundle verifies too fast for a progress bar to help (about 600 entries). */
+const PROGRESS_MIN_BYTES = 1024 * 1024;
+const MIB = 1024 * 1024;
 
 /** Runs an action, turning its result or usage error into the exit code. */
 async function run(io: VerifyIo, action: () => Promise<number>): Promise<void> {
@@ -49,39 +53,62 @@ function fiscalYearStartOption(value: string | undefined): number | undefined {
   return Number(value);
 }
 
-function progressBar(io: VerifyIo, total: number): ((done: number) => void) & { stop(): void } {
-  if (!io.stderrIsTTY || !io.stderrStream || total < PROGRESS_MIN_ENTRIES) return Object.assign(() => {}, { stop() {} });
+function progressBar(io: VerifyIo, totalBytes: number | undefined): ((bytes: number) => void) & { stop(): void } {
+  if (!io.stderrIsTTY || !io.stderrStream || totalBytes === undefined || totalBytes < PROGRESS_MIN_BYTES) {
+    return Object.assign(() => {}, { stop() {} });
+  }
   const bar = new cliProgress.SingleBar(
-    { stream: io.stderrStream, format: 'verifying [{bar}] {percentage}% | {value}/{total} entries | ETA {eta}s', clearOnComplete: true },
+    {
+      stream: io.stderrStream,
+      format: 'verifying [{bar}] {percentage}% | {value}/{total} MiB | ETA {eta}s',
+      formatValue: (v, _options, type) => (type === 'value' || type === 'total' ? (v / MIB).toFixed(1) : String(v)),
+      clearOnComplete: true,
+    },
     cliProgress.Presets.shades_classic,
   );
-  bar.start(total, 0);
-  return Object.assign((done: number) => bar.update(done), { stop: () => bar.stop() });
+  bar.start(totalBytes, 0);
+  return Object.assign((bytes: number) => bar.update(bytes), { stop: () => bar.stop() });
 }
 
+/**
+ * Streams the bundle through BundleStreamVerifier: memory stays flat however many entries it
+ * holds, and each verdict is printed as soon as it is known. With --json the report is written
+ * the same way, `entries` first.
+ */
 async function verifyBundleFile(io: VerifyIo, path: string, opts: { key: string; json?: boolean; fiscalYearStart?: string }): Promise<number> {
   const key = readKeyArgument(opts.key);
   const fiscalYearStart = fiscalYearStartOption(opts.fiscalYearStart);
-  const text = decodeUtf8(await readInput(io, path), 'the bundle');
-  let report: BundleReport;
+  const size = inputSize(path);
+  const out = new BufferedOutput(io.stdout);
+  let printed = 0;
+  if (opts.json) out.write('{"entries":[');
+  const verifier = new BundleStreamVerifier(nodeCrypto, key, fiscalYearStart === undefined ? {} : { fiscalYearStart }, (v) => {
+    out.write(opts.json ? `${printed++ ? ',' : ''}${JSON.stringify(v)}` : entryLine(v));
+  });
+  const bar = progressBar(io, size);
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let read = 0;
   try {
-    const bundle: unknown = JSON.parse(text);
-    const total = Array.isArray((bundle as { entries?: unknown } | null)?.entries) ? (bundle as { entries: unknown[] }).entries.length : 0;
-    const bar = progressBar(io, total);
-    try {
-      report = verifyBundle(nodeCrypto, bundle, key, (done) => bar(done), fiscalYearStart === undefined ? {} : { fiscalYearStart });
-    } finally {
-      bar.stop();
+    for await (const chunk of inputChunks(io, path)) {
+      verifier.write(decoder.decode(chunk, { stream: true }));
+      read += chunk.byteLength;
+      bar(read);
     }
+    verifier.write(decoder.decode());
   } catch (err) {
-    if (!(err instanceof SyntaxError)) throw err;
-    // Truncated or otherwise broken JSON is a bundle that does not verify, not a usage error.
-    report = verifyBundle(nodeCrypto, null, key);
-    report.problems.unshift(problem('BAD_SHAPE', `the bundle is not valid JSON (truncated?): ${err.message}`));
+    if (!(err instanceof TypeError)) throw new UsageError(`cannot read ${path}: ${(err as Error).message}`);
+    verifier.abort('it is not UTF-8 text');
+  } finally {
+    bar.stop();
   }
-  if (opts.json) io.stdout(`${JSON.stringify(report)}\n`);
-  else io.stdout(`${report.entries.map(entryLine).join('')}${bundleProblemsText(report.problems)}${summaryText(report.summary)}`);
-  return report.ok ? EXIT_OK : EXIT_FAILED;
+  const result = verifier.end();
+  if (opts.json) {
+    out.write(`],"ok":${result.ok},"problems":${JSON.stringify(result.problems)},"summary":${JSON.stringify(result.summary)}}\n`);
+  } else {
+    out.write(`${bundleProblemsText(result.problems)}${summaryText(result.summary)}`);
+  }
+  out.flush();
+  return result.ok ? EXIT_OK : EXIT_FAILED;
 }
 
 async function verifyCheckpointFile(io: VerifyIo, path: string, opts: { key: string; origin?: string; json?: boolean }): Promise<number> {

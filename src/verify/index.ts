@@ -10,3 +10,4 @@ export { verifyCheckpointText, readVerifierKey, type CheckpointOptions, type Che
 export { verifyTlogProofText, type TlogProofReport } from './tlog-proof.js';
 export { BundleVerifier, type VerifyOptions } from './bundle-verifier.js';
 export { verifyBundle, type ProgressCallback } from './bundle.js';
+export { BundleStreamVerifier } from './bundle-stream.js';

@@ -86,7 +86,29 @@ describe('ledger verify BUNDLE --key VKEY', () => {
     writeFileSync(file('truncated.json'), bundleText.slice(0, Math.floor(bundleText.length / 2)));
     const { code, stdout } = await cli(['verify', file('truncated.json'), '--key', key]);
     expect(code).toBe(1);
-    expect(stdout).toContain('not valid JSON');
+    expect(stdout).toContain('not a valid JSON object');
+    expect(stdout).toContain('truncated');
+  });
+
+  it('exits 1 for a bundle cut in the middle of its entries, after the verdicts it could give', async () => {
+    const lines = bundleText.split('\n');
+    writeFileSync(file('cut.json'), lines.slice(0, 3).join('\n')); // head and two entries, no closing brackets
+    const { code, stdout } = await cli(['verify', file('cut.json'), '--key', key]);
+    expect(code).toBe(1);
+    expect(stdout).toContain(`  entry ${Q3_FIRST_INDEX}: ok`);
+    expect(stdout).toContain('truncated');
+  });
+
+  it('exits 1 for a bundle that is not UTF-8', async () => {
+    writeFileSync(file('latin1.json'), Buffer.concat([Buffer.from(bundleText.slice(0, 100)), Buffer.of(0xff, 0xfe), Buffer.from(bundleText.slice(100))]));
+    const { code, stdout } = await cli(['verify', file('latin1.json'), '--key', key]);
+    expect(code).toBe(1);
+    expect(stdout).toContain('not UTF-8');
+  });
+
+  it('accepts any layout of the same JSON (pretty-printed here)', async () => {
+    writeFileSync(file('pretty.json'), JSON.stringify(JSON.parse(bundleText), null, 2));
+    expect((await cli(['verify', file('pretty.json'), '--key', key])).code).toBe(0);
   });
 
   it('exits 1 under a wrong key', async () => {
