@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { serveCommand } from './serve.js';
 import { keygenCommand } from './keygen.js';
 import { auditCommand } from './audit.js';
+import { verifyCommands } from './verify.js';
 
 const program = new Command()
   .name('ledger')
@@ -13,5 +14,6 @@ const program = new Command()
 program.addCommand(serveCommand());
 program.addCommand(keygenCommand());
 program.addCommand(auditCommand());
+for (const command of verifyCommands()) program.addCommand(command);
 
 await program.parseAsync(process.argv);
