@@ -120,10 +120,11 @@ export async function runCrashHarness(partial: Partial<HarnessOptions> = {}): Pr
   let pending: HarnessRequest[] = [];
   const acked: HarnessRequest[] = [];
   let lastSeenNote: string | undefined;
+  let current: ServerProcess | undefined;
 
   try {
     for (let cycle = 1; cycle <= o.cycles && report.findings.length === 0; cycle++) {
-      const server = ServerProcess.spawn(env);
+      const server = (current = ServerProcess.spawn(env));
       const spawnedAt = performance.now();
       const newlyAcked: HarnessRequest[] = [];
       const notes = new Set<string>();
@@ -186,6 +187,10 @@ export async function runCrashHarness(partial: Partial<HarnessOptions> = {}): Pr
       log(`cycle ${cycle}: size ${result.size} (+${result.newEntries}), ${result.checkpoints} checkpoints, ` +
         `${inFlight} in flight at kill, unsigned tail ${result.unsignedTail}, ${pending.length} pending`);
     }
+  } catch (err) {
+    // A server that cannot start again after a kill, or a database the checker cannot read, is a finding.
+    report.findings.push(`cycle ${report.cycles + 1}: ${(err as Error).stack ?? String(err)}`);
+    await current?.kill();
   } finally {
     report.acknowledged = acked.length;
     report.unacknowledged = pending.length;

@@ -3,6 +3,8 @@
 import { Command } from 'commander';
 import { serveCommand } from './serve.js';
 import { keygenCommand } from './keygen.js';
+import { backupCommand } from './backup.js';
+import { restoreCommand } from './restore.js';
 import { auditCommand } from './audit.js';
 import { verifyCommands } from './verify.js';
 
@@ -13,6 +15,8 @@ const program = new Command()
 
 program.addCommand(serveCommand());
 program.addCommand(keygenCommand());
+program.addCommand(backupCommand());
+program.addCommand(restoreCommand());
 program.addCommand(auditCommand());
 for (const command of verifyCommands()) program.addCommand(command);
 

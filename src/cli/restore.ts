@@ -1,0 +1,190 @@
+/**
+ * `ledger restore --from BACKUP --db TARGET --not-before CHECKPOINT [--key VKEY] [--force]`:
+ * puts a backup in place of the ledger database, but only one the ledger may safely continue.
+ *
+ * The trap it closes: checkpoints the ledger signed after the backup was taken may already be
+ * in auditors' hands. Continuing from an older backup would append different entries at those
+ * indexes and sign a second history for the same sizes: a fork, which every verifier treats as
+ * proof of a dishonest log. So the operator gives the newest checkpoint known to have been
+ * published (`--not-before`, e.g. fetched from an auditor or witness); the backup must hold that
+ * tree size and the very same root (RFC 9162 §2.1.1), or it is refused. It is also refused when
+ * the ledger's audit finds anything wrong in it.
+ *
+ * The copy is checked in a staging file beside the target and renamed into place only when
+ * every check passed; an existing target is kept aside (with --force), never overwritten. The
+ * writer lock on the target is held throughout, so a running ledger blocks the restore.
+ * Exit 0 when restored, 1 when refused, 2 on usage errors.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { Command } from 'commander';
+import { nodeCrypto } from '../crypto/node.js';
+import { bytesEqual, toHex } from '../crypto/bytes.js';
+import { auditLedger, type AuditReport } from '../ledger/audit.js';
+import { rootAt } from '../merkle/index.js';
+import { openCheckpoint, parseVerifierKey, type VerifierKey } from '../note/index.js';
+import { Store, WriterLock, backupDatabase, installDatabaseFile, removeDatabaseFiles } from '../store/index.js';
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, decodeUtf8, exitCodeOf, processIo, readInput, readKeyArgument, type VerifyIo } from './verify-io.js';
+
+export type RestoreRefusalCode =
+  | 'TARGET_EXISTS' // the target database exists and --force was not given
+  | 'AUDIT_FAILED' // the backup does not pass `ledger audit`
+  | 'BAD_CHECKPOINT' // the --not-before note does not verify with the log's key
+  | 'BEHIND_PUBLISHED' // the backup ends before the published checkpoint: continuing would fork
+  | 'FORKED'; // the backup reaches the size, but with another root: it is a different history
+
+export class RestoreRefused extends Error {
+  override readonly name = 'RestoreRefused';
+  constructor(
+    readonly code: RestoreRefusalCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface RestoreOptions {
+  from: string;
+  target: string;
+  /** The newest published signed checkpoint note. */
+  notBefore: string;
+  /** The published verifier key; default: the key the backup records (then checked against the note). */
+  key?: VerifierKey;
+  /** Keep an existing target aside instead of refusing. */
+  force?: boolean;
+  /** For the aside name; default now. */
+  now?: () => Date;
+}
+
+export interface RestoreSummary {
+  treeSize: number;
+  checkpointSize: number;
+  notBeforeSize: number;
+  rootHash: string;
+  keptAs?: string;
+}
+
+/** Findings quoted in a refusal; the rest are counted. */
+const QUOTED_FINDINGS = 5;
+
+export async function restoreLedger(o: RestoreOptions): Promise<RestoreSummary> {
+  mkdirSync(path.dirname(path.resolve(o.target)), { recursive: true });
+  const lock = WriterLock.acquire(o.target);
+  const staging = `${o.target}.restoring`;
+  try {
+    if (!o.force) refuseExistingTarget(o.target);
+    removeDatabaseFiles(staging);
+    const source = openBackup(o.from);
+    try {
+      await backupDatabase(source.db, staging);
+    } finally {
+      source.close();
+    }
+    const summary = checkCopy(staging, o);
+    const stamp = (o.now?.() ?? new Date()).toISOString().replace(/[:.]/g, '-');
+    const { keptAs } = installDatabaseFile(staging, o.target, o.force ? `.before-restore-${stamp}` : undefined);
+    return keptAs ? { ...summary, keptAs } : summary;
+  } finally {
+    removeDatabaseFiles(staging);
+    lock.release();
+  }
+}
+
+/** Checked before the copy is made (installDatabaseFile would refuse too, but only after it). */
+function refuseExistingTarget(target: string): void {
+  const present = [target, `${target}-wal`].find((f) => existsSync(f));
+  if (present) throw new RestoreRefused('TARGET_EXISTS', `${present} already exists; pass --force to keep it aside and restore in its place`);
+}
+
+function openBackup(file: string): Store {
+  try {
+    return Store.open(file, { readonly: true });
+  } catch (err) {
+    throw new UsageError(`cannot open the backup ${file}: ${(err as Error).message}`);
+  }
+}
+
+/** Audits the staged copy and checks it against the published checkpoint. */
+function checkCopy(staging: string, o: RestoreOptions): Omit<RestoreSummary, 'keptAs'> {
+  const c = nodeCrypto;
+  const copy = Store.open(staging, { readonly: true });
+  try {
+    let audit: AuditReport;
+    try {
+      audit = auditLedger(copy, { crypto: c, ...(o.key ? { key: o.key } : {}) });
+    } catch (err) {
+      throw new RestoreRefused('AUDIT_FAILED', `the audit could not read the backup: ${(err as Error).message}`);
+    }
+    if (!audit.ok) {
+      const quoted = audit.findings.slice(0, QUOTED_FINDINGS).map((f) => `  ${f.code}: ${f.message}`);
+      throw new RestoreRefused('AUDIT_FAILED', `the backup fails the audit (${audit.findingCount} findings):\n${quoted.join('\n')}`);
+    }
+    const key = o.key ?? (audit.key.verifierKey ? parseVerifierKey(c, audit.key.verifierKey) : undefined);
+    if (!key) throw new RestoreRefused('BAD_CHECKPOINT', 'the backup records no verifier key; pass the published one with --key');
+    let size: number;
+    let root: Uint8Array;
+    try {
+      const { checkpoint } = openCheckpoint(c, o.notBefore, [key], { expectedOrigin: key.name });
+      ({ size, rootHash: root } = checkpoint);
+    } catch (err) {
+      throw new RestoreRefused('BAD_CHECKPOINT', `the --not-before checkpoint does not verify with ${key.name}'s key: ${(err as Error).message}`);
+    }
+    const held = copy.log.size();
+    if (held < size) {
+      throw new RestoreRefused(
+        'BEHIND_PUBLISHED',
+        `the backup holds ${held} entries, but a checkpoint of size ${size} was published: continuing from it would ` +
+          `sign a second, different history for sizes ${held + 1}..${size} (a fork). Find a newer backup`,
+      );
+    }
+    const ours = rootAt(c, size, copy.log);
+    if (!bytesEqual(ours, root)) {
+      throw new RestoreRefused('FORKED', `the backup's tree at size ${size} has root ${toHex(ours)}, not the published ${toHex(root)}: it is another history`);
+    }
+    return { treeSize: held, checkpointSize: copy.checkpoints.latest()?.treeSize ?? 0, notBeforeSize: size, rootHash: toHex(rootAt(c, held, copy.log)) };
+  } finally {
+    copy.close();
+  }
+}
+
+interface RestoreArgs {
+  from: string;
+  db: string;
+  notBefore: string;
+  key?: string;
+  force?: boolean;
+}
+
+export function restoreCommand(io: VerifyIo = processIo()): Command {
+  return new Command('restore')
+    .description('restore a backup in place of the database, refusing one that fails the audit or is behind a published checkpoint')
+    .requiredOption('--from <backup>', 'the backup file (from `ledger backup`)')
+    .requiredOption('--db <file>', 'the database to restore (the ledger must not be running on it)')
+    .requiredOption('--not-before <checkpoint>', 'the newest published signed checkpoint note (a file, or - for stdin)')
+    .option('--key <vkey>', 'the published verifier key or a file holding it (default: the key the backup records)')
+    .option('--force', 'if the database exists, keep it aside as <db>.before-restore-<time> and restore in its place')
+    .exitOverride((err) => io.exit(exitCodeOf(err)))
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .action(async (opts: RestoreArgs) => {
+      try {
+        const key = opts.key === undefined ? undefined : readKeyArgument(opts.key);
+        const notBefore = decodeUtf8(await readInput(io, opts.notBefore), '--not-before');
+        const s = await restoreLedger({ from: opts.from, target: opts.db, notBefore, force: opts.force ?? false, ...(key ? { key } : {}) });
+        io.stdout(
+          `restored ${opts.db} from ${opts.from}: ${s.treeSize} entries (root ${s.rootHash}), newest checkpoint in the backup ` +
+            `${s.checkpointSize}, consistent with the published checkpoint of size ${s.notBeforeSize}` +
+            `${s.keptAs ? `; the previous database was kept as ${s.keptAs}` : ''}\n`,
+        );
+        io.setExitCode(EXIT_OK);
+      } catch (err) {
+        if (err instanceof UsageError) {
+          io.stderr(`ledger restore: ${err.message}\n`);
+          io.setExitCode(EXIT_USAGE);
+        } else {
+          const code = err instanceof RestoreRefused ? ` (${err.code})` : '';
+          io.stderr(`ledger restore: refused${code}: ${(err as Error).message}\n`);
+          io.setExitCode(EXIT_FAILED);
+        }
+      }
+    });
+}
