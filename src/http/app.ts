@@ -12,6 +12,7 @@ import { periodRoutes } from './routes/periods.js';
 import { healthRoutes } from './routes/health.js';
 import { proofRoutes } from './routes/proofs.js';
 import { tokenRoutes } from './routes/tokens.js';
+import { verifyPageRoutes } from './routes/verify-page.js';
 
 export interface AppOptions {
   ledger: Ledger;
@@ -32,6 +33,7 @@ export function createApp({ ledger, logger, adminToken }: AppOptions): Express {
   app.use(periodRoutes(ledger));
   app.use(bundleRoutes(ledger));
   app.use(tokenRoutes(ledger));
+  app.use(verifyPageRoutes());
   app.use(notFoundHandler);
   app.use(createProblemHandler([mapDomainError]));
   return app;
