@@ -96,6 +96,9 @@ export function secretInSecretField(value: string): string | undefined {
     if (/^[A-Za-z0-9+/]{40}$/.test(candidate) && /[a-z]/.test(candidate) && /[A-Z]/.test(candidate)) {
       return 'an AWS secret access key';
     }
+    // Random hex keys (HMAC keys, API secrets) sit near the entropy floor: a 32-character one
+    // falls below it now and then, so 128 bits or more of hex in a secret-named field is enough.
+    if (/^[0-9a-fA-F]{32,}$/.test(candidate)) return 'a hex-encoded secret';
     if (shannonEntropy(candidate) >= MIN_SECRET_ENTROPY_BITS) return 'a high-entropy secret';
   }
   return undefined;
