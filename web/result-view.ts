@@ -2,9 +2,9 @@
  * What the page says about a verification outcome, as plain strings (no DOM, so it is tested
  * in Node): a verdict heading, the findings an auditor must read first, and the very text and
  * JSON that `ledger verify`, `verify-proof` and `verify-checkpoint` print for the same input,
- * built by the command's own printer (src/cli/verify-print.ts, pure string functions).
+ * built by the command's own printer (src/verify/print.ts, pure string functions).
  */
-import { bundleProblemsText, checkpointText, entryLine, summaryText, tlogProofText } from '../src/cli/verify-print.js';
+import { bundleProblemsText, checkpointText, entryLine, summaryText, tlogProofText } from '../src/verify/print.js';
 import type { Problem } from '../src/verify/index.js';
 import type { VerifyOutcome } from './verify-input.js';
 

@@ -15,7 +15,7 @@ import { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { nodeCrypto } from '../crypto/node.js';
 import { BundleStreamVerifier, verifyCheckpointText, verifyTlogProofText } from '../verify/index.js';
-import { bundleProblemsText, checkpointText, entryLine, summaryText, tlogProofText } from './verify-print.js';
+import { bundleProblemsText, checkpointText, entryLine, summaryText, tlogProofText } from '../verify/print.js';
 import {
   BufferedOutput,
   EXIT_FAILED,

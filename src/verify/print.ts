@@ -1,5 +1,5 @@
 /** How `ledger verify` and friends say what they found, for a person reading a terminal. */
-import type { BundleSummary, EntryVerdict, Problem, TlogProofReport, VerifiedCheckpoint } from '../verify/index.js';
+import type { BundleSummary, EntryVerdict, Problem, TlogProofReport, VerifiedCheckpoint } from './index.js';
 
 function problemLines(problems: readonly Problem[]): string {
   return problems.map((p) => `    ${p.code}: ${p.message}\n`).join('');

@@ -17,8 +17,6 @@ export const ALLOWED_PROJECT_FILES: readonly RegExp[] = [
   /^web\/[\w-]+\.(?:ts|html)$/,
   /^src\/(?:verify|merkle|note|evidence)\/[\w-]+\.ts$/,
   /^src\/crypto\/(?:noble|bytes|types)\.ts$/,
-  // The command's printer: pure string functions, so the page prints what `ledger verify` prints.
-  /^src\/cli\/verify-print\.ts$/,
 ];
 
 /** npm packages that run in a browser as they are (no Node APIs, no polyfills). */
