@@ -1,5 +1,5 @@
 /** The benchmark report: one table of figures beside their baselines, then the same as JSON. */
-import { cpus, totalmem, type as osType, release } from 'node:os';
+import { cpus, loadavg, totalmem, type as osType, release } from 'node:os';
 import type { Figure } from './bench-common.js';
 
 export interface Machine {
@@ -8,6 +8,8 @@ export interface Machine {
   cpu: string;
   cores: number;
   memoryGiB: number;
+  /** 1-minute load average: above the core count, other work shared the machine. */
+  loadAverage: number;
 }
 
 export function machine(): Machine {
@@ -18,6 +20,7 @@ export function machine(): Machine {
     cpu: list[0]?.model.trim() ?? 'unknown',
     cores: list.length,
     memoryGiB: Math.round(totalmem() / 2 ** 30),
+    loadAverage: Number(loadavg()[0]!.toFixed(2)),
   };
 }
 
@@ -54,7 +57,7 @@ export function formatTable(figures: readonly Figure[]): string {
   return [line(header), rule, ...rows.map(line)].join('\n');
 }
 
-export function report(figures: readonly Figure[], notes: readonly string[], startedAt: Date): { table: string; json: string } {
-  const json = JSON.stringify({ startedAt: startedAt.toISOString(), machine: machine(), notes, figures }, null, 2);
+export function report(figures: readonly Figure[], notes: readonly string[], startedAt: Date, atStart: Machine): { table: string; json: string } {
+  const json = JSON.stringify({ startedAt: startedAt.toISOString(), machine: atStart, loadAverageAtEnd: machine().loadAverage, notes, figures }, null, 2);
   return { table: formatTable(figures), json };
 }

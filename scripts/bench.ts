@@ -78,7 +78,7 @@ async function main(): Promise<void> {
   const plan = parsePlan(process.argv.slice(2));
   const startedAt = new Date();
   const m = machine();
-  process.stderr.write(`bench: ${plan.suites.join(', ')}; sizes ${plan.sizes.join(', ')}; node ${m.node}, ${m.cores} x ${m.cpu}\n`);
+  process.stderr.write(`bench: ${plan.suites.join(', ')}; sizes ${plan.sizes.join(', ')}; node ${m.node}, ${m.cores} x ${m.cpu}, load ${m.loadAverage}\n`);
   const figures: Figure[] = [];
   const notes: string[] = [];
   for (const suite of plan.suites) {
@@ -87,7 +87,7 @@ async function main(): Promise<void> {
     figures.push(...(await runSuite(suite, plan, notes)));
     process.stderr.write(`bench: ${suite} done in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
   }
-  const { table, json } = report(figures, notes, startedAt);
+  const { table, json } = report(figures, notes, startedAt, m);
   console.log(table);
   console.log();
   console.log(json);
