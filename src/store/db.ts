@@ -10,6 +10,18 @@ export type Db = Database.Database;
 const BUSY_TIMEOUT_MS = 5_000;
 // PRAGMA synchronous value for FULL (https://sqlite.org/pragma.html#pragma_synchronous).
 const SYNCHRONOUS_FULL = 2;
+/**
+ * SQLite's page cache per connection, in KiB (a negative cache_size, https://sqlite.org/pragma.html#pragma_cache_size).
+ * The 2 MiB default is far below the index pages one append touches, so most inserts paid a read
+ * syscall; 64 MiB holds the hot part of every index and stays the same however large the log grows.
+ */
+const CACHE_SIZE_KIB = 64 * 1024;
+/**
+ * WAL pages before a commit copies them back into the database (https://sqlite.org/pragma.html#pragma_wal_autocheckpoint;
+ * default 1000 pages, 4 MiB). An index page dirtied by many commits is written back once per
+ * checkpoint, so fewer checkpoints mean fewer writes; 40 MiB of WAL still replays in well under a second.
+ */
+const WAL_AUTOCHECKPOINT_PAGES = 10_000;
 // A write probe waits this long for a lock, no more: it runs on the event loop, and a lock held
 // elsewhere is exactly what it is there to report.
 const PROBE_BUSY_TIMEOUT_MS = 100;
@@ -42,7 +54,9 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
       if (db.pragma('synchronous', { simple: true }) !== SYNCHRONOUS_FULL) {
         throw new StoreError('NOT_DURABLE', `database ${file} refused synchronous=FULL`);
       }
+      db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
     }
+    db.pragma(`cache_size = -${CACHE_SIZE_KIB}`);
     // REPLACE conflict resolution only fires DELETE triggers with recursive_triggers on;
     // without it INSERT OR REPLACE could silently overwrite an append-only row.
     db.pragma('recursive_triggers = ON');
