@@ -23,7 +23,11 @@ import { LedgerError } from './errors.js';
 export interface SequencerOptions {
   /** Close a batch once it holds this many records. */
   batchMax: number;
-  /** Close a batch this long after its first submission arrived. */
+  /**
+   * Close a batch this long after its first submission arrived. 0: at the end of the event-loop
+   * turn it arrived in, with every submission that turn produced ("natural" group commit: while
+   * one commit waits for its fsync, the next batch gathers in the socket buffers).
+   */
   batchWaitMs: number;
   /** Refuse (QUEUE_FULL) past this many queued records instead of growing memory. */
   queueMax: number;
@@ -66,6 +70,7 @@ export class Sequencer {
   private queue: Pending[] = [];
   private queuedRecords = 0;
   private timer: NodeJS.Timeout | undefined;
+  private immediate: NodeJS.Immediate | undefined;
   private head: Head;
   private floorMs = 0;
   private closed = false;
@@ -121,22 +126,30 @@ export class Sequencer {
   /** Commits what is queued, then refuses new submissions. */
   close(): void {
     this.closed = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
+    this.cancelScheduled();
     while (this.queue.length) this.flush();
   }
 
   private schedule(): void {
-    if (this.queuedRecords >= this.opts.batchMax) {
-      if (this.timer) clearTimeout(this.timer);
-      this.timer = setTimeout(() => this.flushAndReschedule(), 0);
+    if (this.immediate) return;
+    if (this.queuedRecords >= this.opts.batchMax || this.opts.batchWaitMs === 0) {
+      // A full batch, or no wait asked for: commit in the check phase of this very turn.
+      this.cancelScheduled();
+      this.immediate = setImmediate(() => this.flushAndReschedule());
     } else if (!this.timer) {
       this.timer = setTimeout(() => this.flushAndReschedule(), this.opts.batchWaitMs);
     }
   }
 
-  private flushAndReschedule(): void {
+  private cancelScheduled(): void {
+    if (this.timer) clearTimeout(this.timer);
+    if (this.immediate) clearImmediate(this.immediate);
     this.timer = undefined;
+    this.immediate = undefined;
+  }
+
+  private flushAndReschedule(): void {
+    this.cancelScheduled();
     this.flush();
     if (this.queue.length) this.schedule();
   }
