@@ -25,7 +25,7 @@ describe('configuration from the environment', () => {
       adminToken: undefined,
       fiscalYearStart: 1,
       batchMax: 1000,
-      batchWaitMs: 2,
+      batchWaitMs: 0,
       queueMax: 20000,
       logLevel: 'info',
     });
@@ -48,7 +48,7 @@ describe('configuration from the environment', () => {
         LEDGER_ADMIN_TOKEN: token,
         LEDGER_FISCAL_YEAR_START: '7',
         LEDGER_BATCH_MAX: '50',
-        LEDGER_BATCH_WAIT_MS: '0',
+        LEDGER_BATCH_WAIT_MS: '3',
         LEDGER_QUEUE_MAX: '100',
         LOG_LEVEL: 'debug',
       }),
@@ -62,7 +62,7 @@ describe('configuration from the environment', () => {
       adminToken: token,
       fiscalYearStart: 7,
       batchMax: 50,
-      batchWaitMs: 0,
+      batchWaitMs: 3,
       queueMax: 100,
       logLevel: 'debug',
     });
