@@ -47,6 +47,21 @@ export function nameWords(name: string): string[] {
  * the secret rule. Array items take the name of their array.
  */
 export function isSecretName(name: string, parentName?: string): boolean {
+  // The same few names come in every record; names in details are the sender's, hence the bound.
+  const key = JSON.stringify([name, parentName ?? null]);
+  let verdict = NAME_VERDICTS.get(key);
+  if (verdict === undefined) {
+    if (NAME_VERDICTS.size >= MAX_REMEMBERED_NAMES) NAME_VERDICTS.clear();
+    verdict = judgeName(name, parentName);
+    NAME_VERDICTS.set(key, verdict);
+  }
+  return verdict;
+}
+
+const NAME_VERDICTS = new Map<string, boolean>();
+const MAX_REMEMBERED_NAMES = 4096;
+
+function judgeName(name: string, parentName: string | undefined): boolean {
   let words = nameWords(name);
   if (words.length === 1 && GENERIC_NAMES.has(words[0]!) && parentName !== undefined) {
     words = [...nameWords(parentName), ...words];

@@ -1,13 +1,17 @@
 /**
  * Code rewritten for speed must say exactly what the code it replaced said. Each fast path is
  * held to an independent oracle on generated inputs: RFC 8785 canonical JSON to the
- * `canonicalize` package (the JavaScript reference implementation the spec links to).
+ * `canonicalize` package (the JavaScript reference implementation the spec links to); the
+ * secret scan's one-pass prefilter and remembered name verdicts to the plain loop they skip.
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import canonicalize from 'canonicalize';
 import { canonicalJson } from '../../src/evidence/canonical.js';
 import { EvidenceError } from '../../src/evidence/index.js';
+import { SECRET_PATTERNS, knownSecretFormat } from '../../src/evidence/secret-patterns.js';
+import { isSecretName, nameWords } from '../../src/evidence/secret-names.js';
+import { fromBase64 } from '../../src/crypto/bytes.js';
 import { benchRecord } from '../../scripts/bench-records.js';
 
 /** JSON values as JSON.parse produces them, strings from all of UTF-16 (lone surrogates included). */
@@ -81,5 +85,69 @@ describe('canonical JSON fast path (RFC 8785)', () => {
   it('refuses a function anywhere (the package would write "undefined" into the text)', () => {
     expect(outcome(() => canonicalJson({ f: () => 1 }))).toBe('error NOT_JSON');
     expect(outcome(() => canonicalJson([() => 1]))).toBe('error NOT_JSON');
+  });
+});
+
+/** knownSecretFormat as it was before the prefilter: every pattern in turn, then the base64 key blob. */
+function knownSecretFormatReference(text: string): string | undefined {
+  for (const { what, pattern } of SECRET_PATTERNS) if (pattern.test(text)) return what;
+  const compact = text.replace(/\s+/g, '');
+  for (const [run] of compact.matchAll(/[A-Za-z0-9+/]{64,}={0,2}/g)) {
+    if (run.startsWith('b3BlbnNzaC1rZXktdjE')) return 'a base64 private key';
+    const der = fromBase64(run.slice(0, 16));
+    if (!der || der[0] !== 0x30) continue;
+    const lengthByte = der[1] ?? 0;
+    const header = lengthByte < 0x80 ? 2 : 2 + (lengthByte & 0x7f);
+    if (lengthByte === 0x80 || header > 5) continue;
+    const version = der[header + 2];
+    if (der[header] === 0x02 && der[header + 1] === 0x01 && (version === 0 || version === 1 || version === 3)) return 'a base64 private key';
+  }
+  return undefined;
+}
+
+/** Secrets of each well-known format (synthetic, matching the documented shapes). */
+const SECRET_SAMPLES = [
+  '-----BEGIN OPENSSH PRIVATE KEY-----',
+  'AKIA' + 'IOSFODNN7EXAMPLE',
+  'ghp_' + 'a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8',
+  'github_pat_' + '11ABCDEFG0123456789_abcdefghijklmnop',
+  'xoxb-' + '1234567890-abcdefghij',
+  'sk_live_' + '4eC39HqLyjWDarjtT1zdp7dc',
+  'AIza' + 'SyD-1234567890abcdefghijklmnopqrstu',
+  'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig',
+  'https://user:hunter2@db.example.com',
+  'MC4CAQAwBQYDK2VwBCIEIJ' + 'A'.repeat(48),
+  'b3BlbnNzaC1rZXktdjE' + 'A'.repeat(60),
+];
+
+describe('secret scan fast paths', () => {
+  it('finds the same format as the pattern-by-pattern loop, in random text and around real shapes', () => {
+    const text = fc.oneof(
+      fc.string({ unit: 'binary', maxLength: 120 }),
+      fc.tuple(fc.string({ maxLength: 20 }), fc.constantFrom(...SECRET_SAMPLES), fc.string({ maxLength: 20 })).map(([a, b, c]) => a + b + c),
+      fc.stringMatching(/^[A-Za-z0-9+/ ]{40,140}$/),
+    );
+    fc.assert(
+      fc.property(text, (t) => {
+        expect(knownSecretFormat(t)).toBe(knownSecretFormatReference(t));
+      }),
+      { numRuns: 3000 },
+    );
+    for (const sample of SECRET_SAMPLES) expect(knownSecretFormat(sample), sample).toBeDefined();
+  });
+
+  it('answers a name the same the first time and every time after, and stays bounded', () => {
+    const names = ['password', 'tokenId', 'value', 'clientSecret', 'apiKey', 'note', 'data', 'secretRef'];
+    const parents = [undefined, 'credential', 'key', 'metadata'];
+    const first = names.flatMap((n) => parents.map((p) => isSecretName(n, p)));
+    // Thousands of distinct names (details keys are the sender's) must not change the answers.
+    for (let i = 0; i < 10_000; i++) isSecretName(`field${i}`, 'x');
+    expect(names.flatMap((n) => parents.map((p) => isSecretName(n, p)))).toEqual(first);
+    // Hand-derived: "password" is a stem; "tokenId" ends in a descriptive word; a generic "value" takes its parent.
+    expect(isSecretName('password')).toBe(true);
+    expect(isSecretName('tokenId')).toBe(false);
+    expect(isSecretName('value', 'credential')).toBe(true);
+    expect(isSecretName('value', 'metadata')).toBe(false);
+    expect(nameWords('clientSecret')).toEqual(['client', 'secret']);
   });
 });
