@@ -113,6 +113,9 @@ export class Ledger {
 
   /** Appends records from `source`; resolves once they are durable. */
   append(source: string, records: EvidenceRecord[], idempotencyKey?: string, kind: 'entry' | 'batch' = 'entry'): Promise<AppendResult> {
+    // An entry that can never be covered by a signed checkpoint must not be acknowledged.
+    const halted = this.checkpointer.halted;
+    if (halted) return Promise.reject(new LedgerError('SIGNING_HALTED', `the ledger has stopped signing and accepts no entries: ${halted}`));
     const idempotency = idempotencyKey
       ? { key: idempotencyKey, requestHash: requestHash(this.deps.crypto, kind, records) }
       : undefined;

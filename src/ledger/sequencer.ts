@@ -16,7 +16,7 @@ import {
   type EntryEnvelope,
   type EvidenceRecord,
 } from '../evidence/index.js';
-import type { EntryRow, IdempotencyRow, Store } from '../store/index.js';
+import { asStoreError, type EntryRow, type IdempotencyRow, type Store } from '../store/index.js';
 import type { Clock } from './clock.js';
 import { LedgerError } from './errors.js';
 
@@ -164,7 +164,15 @@ export class Sequencer {
     }
     const batch = this.queue.splice(0, take);
     this.queuedRecords -= records;
-    this.commit(batch);
+    try {
+      this.commit(batch);
+    } catch (err) {
+      // A read that failed while the batch was being built (e.g. an idempotency lookup on a
+      // locked or failing disk): nothing was written; every writer in the batch hears why.
+      // Settling a promise twice is a no-op, so those already answered keep their answer.
+      const reason = asStoreError(err, 'building a batch');
+      for (const p of batch) p.reject(reason);
+    }
   }
 
   private commit(batch: Pending[]): void {

@@ -2,7 +2,7 @@
  * The checkpoint-signing key on disk, in the Go `note` signer-key form
  * `PRIVATE+KEY+<name>+<hex8>+<base64(0x01||seed)>`, so it can be used with standard tooling.
  */
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import type { Crypto } from '../crypto/types.js';
 import { formatSignerKey, generateSignerKey, parseSignerKey, type SignerKey } from '../note/index.js';
@@ -37,6 +37,8 @@ export function writeSigningKey(file: string, key: SignerKey): void {
   const fd = openSync(file, 'wx', KEY_FILE_MODE);
   try {
     writeSync(fd, `${formatSignerKey(key)}\n`);
+    // A crash right after creation must not leave an empty key file that blocks every start.
+    fsyncSync(fd);
   } finally {
     closeSync(fd);
   }

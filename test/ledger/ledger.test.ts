@@ -91,6 +91,21 @@ describe('ledger', () => {
       const leafHashes = [...t.store.log.iterate()].map((e) => e.leafHash);
       expect(toHex(t.store.checkpoints.latest()!.rootHash)).toBe(toHex(rootOfLeafHashes(nodeCrypto, leafHashes)));
     });
+
+    it('answers every writer in a batch when a read fails while the batch is built, and carries on', async () => {
+      const find = t.store.idempotency.find.bind(t.store.idempotency);
+      t.store.idempotency.find = () => {
+        throw Object.assign(new Error('disk I/O error'), { code: 'SQLITE_IOERR_READ' });
+      };
+      const plain = t.ledger.append('src', [record(1)]);
+      const keyed = t.ledger.append('src', [record(2)], 'k1');
+      await expect(keyed).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+      await expect(plain).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+      expect(t.store.log.size()).toBe(0);
+      t.store.idempotency.find = find;
+      const again = await t.ledger.append('src', [record(2)], 'k1');
+      expect(again.entries[0]!.index).toBe(0);
+    });
   });
 
   describe('restart', () => {
@@ -139,7 +154,8 @@ describe('ledger', () => {
       t.ledger.tick();
       expect(t.store.checkpoints.latest()?.treeSize).toBe(4);
       expect(t.ledger.health().signing).toBe('halted');
-      await t.ledger.append('src', [record(5)]);
+      // Nothing more is acknowledged: it could never be covered by a signed checkpoint.
+      await expect(t.ledger.append('src', [record(5)])).rejects.toMatchObject({ code: 'SIGNING_HALTED' });
       t.ledger.tick();
       expect(t.store.checkpoints.latest()?.treeSize).toBe(4);
     });
