@@ -6,8 +6,10 @@ import { StoreError, asStoreError } from './errors.js';
 
 export type Db = Database.Database;
 
-// How long a statement waits for a lock held by a reader/backup before failing (SQLITE_BUSY).
-const BUSY_TIMEOUT_MS = 5_000;
+// How long a statement waits for a lock held by someone else before failing (SQLITE_BUSY ->
+// 503). The writer never waits on its own readers (WAL), and better-sqlite3 waits on the event
+// loop's thread, so a long wait would freeze every request, health checks included.
+const BUSY_TIMEOUT_MS = 1_000;
 // PRAGMA synchronous value for FULL (https://sqlite.org/pragma.html#pragma_synchronous).
 const SYNCHRONOUS_FULL = 2;
 /**
