@@ -2,7 +2,8 @@
  * Code rewritten for speed must say exactly what the code it replaced said. Each fast path is
  * held to an independent oracle on generated inputs: RFC 8785 canonical JSON to the
  * `canonicalize` package (the JavaScript reference implementation the spec links to); the
- * secret scan's one-pass prefilter and remembered name verdicts to the plain loop they skip.
+ * secret scan's one-pass prefilter and remembered name verdicts to the plain loop they skip;
+ * hex and base64 built as character codes to node's Buffer encoders.
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
@@ -11,7 +12,7 @@ import { canonicalJson } from '../../src/evidence/canonical.js';
 import { EvidenceError } from '../../src/evidence/index.js';
 import { SECRET_PATTERNS, knownSecretFormat } from '../../src/evidence/secret-patterns.js';
 import { isSecretName, nameWords } from '../../src/evidence/secret-names.js';
-import { fromBase64 } from '../../src/crypto/bytes.js';
+import { fromBase64, toBase64, toHex } from '../../src/crypto/bytes.js';
 import { benchRecord } from '../../scripts/bench-records.js';
 
 /** JSON values as JSON.parse produces them, strings from all of UTF-16 (lone surrogates included). */
@@ -149,5 +150,22 @@ describe('secret scan fast paths', () => {
     expect(isSecretName('value', 'credential')).toBe(true);
     expect(isSecretName('value', 'metadata')).toBe(false);
     expect(nameWords('clientSecret')).toEqual(['client', 'secret']);
+  });
+});
+
+describe('hex and base64 built as character codes', () => {
+  it('match Buffer for any bytes, including texts longer than one String.fromCharCode call', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 700 }), (bytes) => {
+        expect(toHex(bytes)).toBe(Buffer.from(bytes).toString('hex'));
+        expect(toBase64(bytes)).toBe(Buffer.from(bytes).toString('base64'));
+      }),
+      { numRuns: 2000 },
+    );
+    const big = Uint8Array.from({ length: 20_000 }, (_, i) => (i * 131 + 7) & 0xff);
+    expect(toHex(big)).toBe(Buffer.from(big).toString('hex'));
+    expect(toBase64(big)).toBe(Buffer.from(big).toString('base64'));
+    expect(toBase64(new Uint8Array(0))).toBe('');
+    expect(toHex(Uint8Array.of(0, 15, 16, 255))).toBe('000f10ff');
   });
 });
