@@ -63,7 +63,8 @@ export class LogStore implements NodeReader {
   private readonly selectEntry;
   private readonly selectByHash;
   private readonly selectLast;
-  private readonly countBefore;
+  private readonly selectReceivedAt;
+  private readonly selectMaxIndex;
 
   constructor(private readonly db: Db) {
     this.insertEntry = db.prepare(`INSERT INTO entries
@@ -75,7 +76,8 @@ export class LogStore implements NodeReader {
     this.selectEntry = db.prepare(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE idx = ?`);
     this.selectByHash = db.prepare('SELECT idx FROM entries WHERE leaf_hash = ? ORDER BY idx LIMIT 1').pluck();
     this.selectLast = db.prepare(`SELECT ${ENTRY_COLUMNS} FROM entries ORDER BY idx DESC LIMIT 1`);
-    this.countBefore = db.prepare('SELECT COUNT(*) FROM entries WHERE received_at < ?').pluck();
+    this.selectReceivedAt = db.prepare('SELECT received_at FROM entries WHERE idx = ?').pluck();
+    this.selectMaxIndex = db.prepare('SELECT max(idx) FROM entries').pluck();
   }
 
   /** Number of entries (indexes are dense, so this is the tree size). O(log n). */
@@ -138,15 +140,40 @@ export class LogStore implements NodeReader {
 
   /** Number of entries received strictly before `receivedAt` (RFC 3339 UTC ms, which sorts as text). */
   countReceivedBefore(receivedAt: string): number {
-    return this.countBefore.get(receivedAt) as number;
+    return this.firstReceivedAtOrAfter(receivedAt);
+  }
+
+  /**
+   * The first index whose receivedAt is at or after `receivedAt` (the log's size if none): a binary
+   * search over idx, O(log n) point reads. receivedAt never decreases with the index (contract,
+   * "Entries"; the sequencer stamps it so and the audit checks it), which is what lets time ranges
+   * go without an index of their own (migration 003).
+   */
+  private firstReceivedAtOrAfter(receivedAt: string): number {
+    let low = 0;
+    let high = ((this.selectMaxIndex.get() as number | null) ?? -1) + 1;
+    while (low < high) {
+      const mid = Math.floor((low + high) / 2);
+      if ((this.selectReceivedAt.get(mid) as string) < receivedAt) low = mid + 1;
+      else high = mid;
+    }
+    return low;
   }
 
   /** Entries matching `filter`, by increasing index, at most `limit` of them. */
   list(filter: EntryFilter, limit: number): EntryRow[] {
     const where: string[] = [];
     const args: unknown[] = [];
+    // A time range is an index range (see firstReceivedAtOrAfter); the time clauses stay as well.
+    const bounded = { ...filter };
+    if (filter.receivedFrom !== undefined) {
+      bounded.afterIndex = Math.max(filter.afterIndex ?? -1, this.firstReceivedAtOrAfter(filter.receivedFrom) - 1);
+    }
+    if (filter.receivedBefore !== undefined) {
+      bounded.beforeIndex = Math.min(filter.beforeIndex ?? Number.MAX_SAFE_INTEGER, this.firstReceivedAtOrAfter(filter.receivedBefore));
+    }
     for (const [key, clause] of Object.entries(FILTER_COLUMNS)) {
-      const value = filter[key as keyof EntryFilter];
+      const value = bounded[key as keyof EntryFilter];
       if (value !== undefined) {
         where.push(clause);
         args.push(value);

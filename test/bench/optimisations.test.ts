@@ -3,9 +3,10 @@
  * held to an independent oracle on generated inputs: RFC 8785 canonical JSON to the
  * `canonicalize` package (the JavaScript reference implementation the spec links to); the
  * secret scan's one-pass prefilter and remembered name verdicts to the plain loop they skip;
- * hex and base64 built as character codes to node's Buffer encoders.
+ * hex and base64 built as character codes to node's Buffer encoders; time ranges found by
+ * binary search over the index (migration 003) to a count and a filter over every entry.
  */
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import canonicalize from 'canonicalize';
 import { canonicalJson } from '../../src/evidence/canonical.js';
@@ -14,6 +15,9 @@ import { SECRET_PATTERNS, knownSecretFormat } from '../../src/evidence/secret-pa
 import { isSecretName, nameWords } from '../../src/evidence/secret-names.js';
 import { fromBase64, toBase64, toHex } from '../../src/crypto/bytes.js';
 import { benchRecord } from '../../scripts/bench-records.js';
+import { openTestLedger, type TestLedger } from '../support/ledger.js';
+import { formatTimestamp } from '../../src/evidence/index.js';
+import type { EvidenceRecord } from '../../src/evidence/index.js';
 
 /** JSON values as JSON.parse produces them, strings from all of UTF-16 (lone surrogates included). */
 const jsonValue = fc.letrec((tie) => ({
@@ -167,5 +171,54 @@ describe('hex and base64 built as character codes', () => {
     expect(toBase64(big)).toBe(Buffer.from(big).toString('base64'));
     expect(toBase64(new Uint8Array(0))).toBe('');
     expect(toHex(Uint8Array.of(0, 15, 16, 255))).toBe('000f10ff');
+  });
+});
+
+describe('time ranges by binary search over the index', () => {
+  let t: TestLedger;
+  const start = Date.parse('2026-09-14T02:00:00.000Z');
+  beforeAll(async () => {
+    t = openTestLedger({ nowMs: start });
+    // Runs of equal times, gaps, and a clock that steps back (the sequencer never lets receivedAt decrease).
+    const steps = [0, 0, 1, 0, 5, -3, 0, 2, 1000, 0, 0, -1000, 7, 1, 1, 0, 60_000, 0, 3, 0];
+    for (let i = 0; i < 200; i++) {
+      t.now.ms += steps[i % steps.length]!;
+      await t.ledger.append('src', [benchRecord(i) as EvidenceRecord]);
+    }
+  });
+  afterAll(() => t.cleanup());
+
+  it('counts and lists exactly what a scan of every entry finds', () => {
+    const rows = [...t.store.log.iterate()];
+    const times = [...new Set(rows.map((r) => r.receivedAt))];
+    const probes = [...times, formatTimestamp(start - 1), formatTimestamp(start + 10_000_000), ...times.map((x) => formatTimestamp(Date.parse(x) + 1))];
+    for (const at of probes) {
+      expect(t.store.log.countReceivedBefore(at), at).toBe(rows.filter((r) => r.receivedAt < at).length);
+    }
+    for (const from of probes.slice(0, 12)) {
+      for (const before of probes.slice(6, 18)) {
+        for (const filter of [{}, { type: 'rotation' }, { controlId: 'ITGC-AC-03', afterIndex: 20 }, { beforeIndex: 150 }]) {
+          const got = t.store.log.list({ ...filter, receivedFrom: from, receivedBefore: before }, 1000).map((r) => r.index);
+          const want = rows
+            .filter((r) => r.receivedAt >= from && r.receivedAt < before)
+            .filter((r) => !('type' in filter) || r.type === filter.type)
+            .filter((r) => !('controlId' in filter) || r.controlId === filter.controlId)
+            .filter((r) => !('afterIndex' in filter) || r.index > filter.afterIndex!)
+            .filter((r) => !('beforeIndex' in filter) || r.index < filter.beforeIndex!)
+            .map((r) => r.index);
+          expect(got, JSON.stringify({ from, before, filter })).toEqual(want);
+        }
+      }
+    }
+  });
+
+  it('answers 0 on an empty log', () => {
+    const empty = openTestLedger();
+    try {
+      expect(empty.store.log.countReceivedBefore('2030-01-01T00:00:00.000Z')).toBe(0);
+      expect(empty.store.log.list({ receivedFrom: '2000-01-01T00:00:00.000Z' }, 10)).toEqual([]);
+    } finally {
+      empty.cleanup();
+    }
   });
 });
