@@ -129,7 +129,9 @@ export async function runCrashHarness(partial: Partial<HarnessOptions> = {}): Pr
       const newlyAcked: HarnessRequest[] = [];
       const notes = new Set<string>();
       let inFlight = 0;
-      if (cycle > 1 && rng.next() < o.startupKillShare) {
+      // Cycle 2 always dies in start-up when any share is asked for, so even a short run covers it.
+      const killInStartup = cycle > 1 && (rng.next() < o.startupKillShare || (cycle === 2 && o.startupKillShare > 0));
+      if (killInStartup) {
         // Kill during start-up: migrations, the WAL recovery, the start-up checkpoint.
         await sleep(rng.between(0, STARTUP_KILL_MAX_MS));
         report.startupKills++;
