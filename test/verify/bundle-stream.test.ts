@@ -9,6 +9,7 @@ import { BundleStreamVerifier, verifyBundle, type BundleReport, type EntryVerdic
 import type { TestLedger } from '../support/ledger.js';
 import { fetchBundle, quarterScenario } from './scenario.js';
 import { clone, flipHex } from './tamper.js';
+import { cut } from '../support/chunks.js';
 
 let t: TestLedger;
 let text: string;
@@ -27,19 +28,6 @@ function streamed(chunks: string[]): BundleReport {
   const v = new BundleStreamVerifier(nodeCrypto, key, {}, (verdict) => verdicts.push(verdict));
   for (const chunk of chunks) v.write(chunk);
   return { ...v.end(), entries: verdicts };
-}
-
-/** `s` cut at the given offsets. */
-function cut(s: string, offsets: number[]): string[] {
-  const points = [...new Set(offsets.map((o) => o % (s.length + 1)))].sort((a, b) => a - b);
-  const out: string[] = [];
-  let from = 0;
-  for (const p of points) {
-    out.push(s.slice(from, p));
-    from = p;
-  }
-  out.push(s.slice(from));
-  return out;
 }
 
 describe('BundleStreamVerifier', () => {

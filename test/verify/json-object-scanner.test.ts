@@ -2,6 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { JsonObjectScanner } from '../../src/verify/json-object-scanner.js';
+import { cut } from '../support/chunks.js';
 
 function scanAll(chunks: string[]): { members: Record<string, unknown>; elements: unknown[] | undefined; done: boolean } {
   const members: Record<string, unknown> = {};
@@ -13,17 +14,6 @@ function scanAll(chunks: string[]): { members: Record<string, unknown>; elements
   });
   for (const c of chunks) scanner.write(c);
   return { members, elements, done: scanner.done };
-}
-
-function cut(s: string, offsets: number[]): string[] {
-  const points = [...new Set(offsets.map((o) => o % (s.length + 1)))].sort((a, b) => a - b);
-  const out: string[] = [];
-  let from = 0;
-  for (const p of points) {
-    out.push(s.slice(from, p));
-    from = p;
-  }
-  return [...out, s.slice(from)];
 }
 
 // Strings full of the characters the scanner must not mistake for structure.
