@@ -62,8 +62,8 @@ async function runAll(server: ServerProcess, list: Scenario[], headers: Record<s
   return results;
 }
 
-/** A fresh ledger service on a temporary database, and a writer token for it. */
-async function startLedger(dir: string): Promise<{ server: ServerProcess; headers: Record<string, string> }> {
+/** A fresh ledger service on a temporary database, and a writer token for it (`nodeArgs`: e.g. --cpu-prof). */
+export async function startLedger(dir: string, nodeArgs: string[] = []): Promise<{ server: ServerProcess; headers: Record<string, string> }> {
   const adminToken = randomBytes(32).toString('base64url');
   const server = await startServer(ledgerCli(), ['serve'], {
     LEDGER_DB: path.join(dir, 'ledger.db'),
@@ -71,7 +71,7 @@ async function startLedger(dir: string): Promise<{ server: ServerProcess; header
     LEDGER_ORIGIN: BENCH_ORIGIN,
     LEDGER_ADMIN_TOKEN: adminToken,
     LOG_LEVEL: 'info',
-  });
+  }, { nodeArgs });
   const issued = await postJson(`${server.url}/v1/tokens`, { role: 'writer', source: 'bench-writer' }, { authorization: `Bearer ${adminToken}` });
   if (issued.status !== 201) {
     await server.stop();

@@ -7,11 +7,10 @@
  */
 import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { BENCH_ORIGIN, cacheDir, withTempDir } from './bench-common.js';
+import { cacheDir, withTempDir } from './bench-common.js';
 import { benchRecord } from './bench-records.js';
 import { load } from './bench-load.js';
-import { ledgerCli, postJson, startServer } from './bench-server.js';
+import { startLedger } from './bench-http.js';
 
 /** Functions listed in the summary. */
 const TOP = 30;
@@ -51,19 +50,11 @@ async function main(): Promise<void> {
   mkdirSync(profileDir, { recursive: true });
   const before = new Set(readdirSync(profileDir));
   await withTempDir(async (dir) => {
-    const adminToken = randomBytes(32).toString('base64url');
-    const server = await startServer(ledgerCli(), ['serve'], {
-      LEDGER_DB: path.join(dir, 'ledger.db'),
-      LEDGER_KEY_FILE: path.join(dir, 'ledger.key'),
-      LEDGER_ORIGIN: BENCH_ORIGIN,
-      LEDGER_ADMIN_TOKEN: adminToken,
-    }, { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] });
-    const issued = await postJson(`${server.url}/v1/tokens`, { role: 'writer', source: 'bench-writer' }, { authorization: `Bearer ${adminToken}` });
-    const token = (issued.body as { token: string }).token;
+    const { server, headers } = await startLedger(dir, ['--cpu-prof', `--cpu-prof-dir=${profileDir}`]);
     const r = await load({
       url: `${server.url}${batch ? '/v1/entries/batch' : '/v1/entries'}`,
       body,
-      headers: { authorization: `Bearer ${token}` },
+      headers,
       connections: Number(connectionsText),
       durationSeconds: Number(secondsText),
     });
