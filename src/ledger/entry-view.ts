@@ -2,26 +2,28 @@
 import { toBase64, toHex } from '../crypto/bytes.js';
 import { decodeLeaf, isLate, type EntryEnvelope } from '../evidence/index.js';
 
-export interface EntryView {
+/** What POST /v1/entries answers for each appended entry. */
+export interface AppendedView {
   index: number;
   leafHash: string;
   /** base64 of the exact leaf bytes: a verifier hashes these, never a re-canonicalisation */
   leaf: string;
   entry: EntryEnvelope;
+}
+
+/** What reads answer: the appended view plus `late`. */
+export interface EntryView extends AppendedView {
   /** occurredAt lies in an earlier fiscal quarter than receivedAt */
   late: boolean;
 }
 
-export function entryView(
-  e: { index: number; leaf: Uint8Array; leafHash: Uint8Array; envelope?: EntryEnvelope },
-  fiscalYearStart: number,
-): EntryView {
-  const entry = e.envelope ?? decodeLeaf(e.leaf);
-  return {
-    index: e.index,
-    leafHash: toHex(e.leafHash),
-    leaf: toBase64(e.leaf),
-    entry,
-    late: isLate(entry.record.occurredAt, entry.receivedAt, fiscalYearStart),
-  };
+type EntrySource = { index: number; leaf: Uint8Array; leafHash: Uint8Array; envelope?: EntryEnvelope };
+
+export function appendedView(e: EntrySource): AppendedView {
+  return { index: e.index, leafHash: toHex(e.leafHash), leaf: toBase64(e.leaf), entry: e.envelope ?? decodeLeaf(e.leaf) };
+}
+
+export function entryView(e: EntrySource, fiscalYearStart: number): EntryView {
+  const view = appendedView(e);
+  return { ...view, late: isLate(view.entry.record.occurredAt, view.entry.receivedAt, fiscalYearStart) };
 }

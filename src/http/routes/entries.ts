@@ -2,7 +2,7 @@
 import { Router, type Request, type Response } from 'express';
 import { validateRecord, type EvidenceRecord } from '../../evidence/index.js';
 import type { Ledger } from '../../ledger/ledger.js';
-import { entryView } from '../../ledger/entry-view.js';
+import { appendedView, entryView } from '../../ledger/entry-view.js';
 import { LedgerError } from '../../ledger/errors.js';
 import { jsonBody } from '../json-body.js';
 import { badRequest, notFound } from '../problem.js';
@@ -41,8 +41,7 @@ export function entryRoutes(ledger: Ledger): Router {
     const record = validOrThrow(req.body, '');
     const key = idempotencyKey(req);
     const result = await ledger.append(req.principal!.source, [record], key, 'entry');
-    const { late: _late, ...body } = view(result.entries[0]!);
-    res.status(result.replayed ? 200 : 201).json(body);
+    res.status(result.replayed ? 200 : 201).json(appendedView(result.entries[0]!));
   });
 
   r.post('/v1/entries/batch', requireRole('writer'), jsonBody(), async (req: Request, res: Response) => {
@@ -57,10 +56,7 @@ export function entryRoutes(ledger: Ledger): Router {
     const valid = records.map((rec, i) => validOrThrow(rec, `records.${i}.`));
     const result = await ledger.append(req.principal!.source, valid, idempotencyKey(req), 'batch');
     res.status(result.replayed ? 200 : 201).json({
-      entries: result.entries.map((e) => {
-        const { late: _late, ...v } = view(e);
-        return v;
-      }),
+      entries: result.entries.map(appendedView),
     });
   });
 
