@@ -1,12 +1,14 @@
 /**
  * The ledger's storage: the only module that speaks SQL. One SQLite file holds the log
- * (entries, tree nodes), every signed checkpoint, period closes, tokens and idempotency keys.
+ * (entries, tree nodes), its search index, every signed checkpoint, period closes, tokens and
+ * idempotency keys.
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { openDatabase, probeWritable, type Db, type OpenOptions } from './db.js';
 import { migrate } from './migrate.js';
 import { LogStore } from './log-store.js';
+import { SearchStore } from './search-store.js';
 import { CheckpointStore } from './checkpoint-store.js';
 import { TokenStore } from './token-store.js';
 import { IdempotencyStore } from './idempotency-store.js';
@@ -20,12 +22,25 @@ export type { CheckpointRow } from './checkpoint-store.js';
 export type { TokenRow, TokenRole } from './token-store.js';
 export type { IdempotencyRow } from './idempotency-store.js';
 export type { PeriodCloseRow, PeriodCloseKind } from './period-store.js';
-export { LogStore, CheckpointStore, TokenStore, IdempotencyStore, PeriodStore };
+export {
+  SEARCH_FIELDS,
+  SEARCH_FIELD_NAMES,
+  compareSearchRows,
+  searchRowsOf,
+  searchValues,
+  type SearchField,
+  type SearchRow,
+  type SearchValue,
+  type SearchedColumns,
+} from './search-store.js';
+export { LogStore, CheckpointStore, TokenStore, IdempotencyStore, PeriodStore, SearchStore };
 export { WriterLock, writerLockPath } from './writer-lock.js';
 export { backupDatabase, installDatabaseFile, removeDatabaseFiles, type BackupSummary } from './backup.js';
 
 export class Store {
   readonly log: LogStore;
+  /** The query index kept behind the log (migration 004, src/ledger/search-indexer.ts). */
+  readonly search: SearchStore;
   readonly checkpoints: CheckpointStore;
   readonly tokens: TokenStore;
   readonly idempotency: IdempotencyStore;
@@ -37,7 +52,8 @@ export class Store {
     readonly db: Db,
     private readonly writerLock?: WriterLock,
   ) {
-    this.log = new LogStore(db);
+    this.search = new SearchStore(db);
+    this.log = new LogStore(db, this.search);
     this.checkpoints = new CheckpointStore(db);
     this.tokens = new TokenStore(db);
     this.idempotency = new IdempotencyStore(db);

@@ -1,59 +1,16 @@
-/** Entries and complete-subtree hashes: the log's append-only tables. */
+/**
+ * Entries and complete-subtree hashes: the log's append-only tables. An append writes only
+ * these; lookups by field go through the search index for the part it covers (search-store).
+ */
 import type { Db } from './db.js';
 import type { Hash, NewNode, NodeReader } from '../merkle/types.js';
+import { EntryQuery } from './entry-query.js';
+import { entryColumns, toEntryRow, type EntryFilter, type EntryRow } from './entry-row.js';
+import type { SearchStore } from './search-store.js';
 
-/** One stored entry: the exact leaf bytes plus copies of fields used by queries. */
-export interface EntryRow {
-  index: number;
-  leaf: Uint8Array;
-  leafHash: Hash;
-  receivedAt: string;
-  source: string;
-  type: string;
-  controlId: string;
-  system: string;
-  actorId: string;
-  subjectId: string;
-  occurredAt: string;
-}
+export type { EntryRow, EntryFilter } from './entry-row.js';
 
-export interface EntryFilter {
-  type?: string;
-  controlId?: string;
-  system?: string;
-  actorId?: string;
-  subjectId?: string;
-  source?: string;
-  /** receivedAt >= this RFC 3339 UTC ms string */
-  receivedFrom?: string;
-  /** receivedAt < this RFC 3339 UTC ms string */
-  receivedBefore?: string;
-  /** only entries with index > afterIndex (pagination cursor) */
-  afterIndex?: number;
-  /** only entries with index < beforeIndex (e.g. a period-close tree size) */
-  beforeIndex?: number;
-}
-
-const FILTER_COLUMNS = {
-  type: 'type = ?',
-  controlId: 'control_id = ?',
-  system: 'system = ?',
-  actorId: 'actor_id = ?',
-  subjectId: 'subject_id = ?',
-  source: 'source = ?',
-  receivedFrom: 'received_at >= ?',
-  receivedBefore: 'received_at < ?',
-  afterIndex: 'idx > ?',
-  beforeIndex: 'idx < ?',
-} as const satisfies Record<keyof EntryFilter, string>;
-
-const ENTRY_COLUMNS = `idx AS "index", leaf, leaf_hash AS leafHash, received_at AS receivedAt, source, type,
-  control_id AS controlId, system, actor_id AS actorId, subject_id AS subjectId, occurred_at AS occurredAt`;
-
-function toRow(raw: unknown): EntryRow {
-  const r = raw as EntryRow & { leaf: Buffer; leafHash: Buffer };
-  return { ...r, leaf: new Uint8Array(r.leaf), leafHash: new Uint8Array(r.leafHash) };
-}
+const ENTRY_COLUMNS = entryColumns();
 
 export class LogStore implements NodeReader {
   private readonly insertEntry;
@@ -61,12 +18,17 @@ export class LogStore implements NodeReader {
   private readonly selectLeafHash;
   private readonly selectNode;
   private readonly selectEntry;
-  private readonly selectByHash;
+  private readonly selectByHashFrom;
   private readonly selectLast;
   private readonly selectReceivedAt;
   private readonly selectMaxIndex;
+  private readonly query: EntryQuery;
 
-  constructor(private readonly db: Db) {
+  constructor(
+    private readonly db: Db,
+    private readonly search: SearchStore,
+  ) {
+    this.query = new EntryQuery(db, search);
     this.insertEntry = db.prepare(`INSERT INTO entries
       (idx, leaf, leaf_hash, received_at, source, type, control_id, system, actor_id, subject_id, occurred_at)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
@@ -74,7 +36,7 @@ export class LogStore implements NodeReader {
     this.selectLeafHash = db.prepare('SELECT leaf_hash FROM entries WHERE idx = ?').pluck();
     this.selectNode = db.prepare('SELECT hash FROM nodes WHERE level = ? AND idx = ?').pluck();
     this.selectEntry = db.prepare(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE idx = ?`);
-    this.selectByHash = db.prepare('SELECT idx FROM entries WHERE leaf_hash = ? ORDER BY idx LIMIT 1').pluck();
+    this.selectByHashFrom = db.prepare('SELECT idx FROM entries WHERE idx >= ? AND leaf_hash = ? ORDER BY idx LIMIT 1').pluck();
     this.selectLast = db.prepare(`SELECT ${ENTRY_COLUMNS} FROM entries ORDER BY idx DESC LIMIT 1`);
     this.selectReceivedAt = db.prepare('SELECT received_at FROM entries WHERE idx = ?').pluck();
     this.selectMaxIndex = db.prepare('SELECT max(idx) FROM entries').pluck();
@@ -83,12 +45,12 @@ export class LogStore implements NodeReader {
   /** Number of entries (indexes are dense, so this is the tree size). O(log n). */
   size(): number {
     const last = this.selectLast.get();
-    return last ? toRow(last).index + 1 : 0;
+    return last ? toEntryRow(last).index + 1 : 0;
   }
 
   last(): EntryRow | undefined {
     const raw = this.selectLast.get();
-    return raw ? toRow(raw) : undefined;
+    return raw ? toEntryRow(raw) : undefined;
   }
 
   /** Appends entries and the tree nodes they complete. Call inside a transaction. */
@@ -130,12 +92,19 @@ export class LogStore implements NodeReader {
 
   entry(index: number): EntryRow | undefined {
     const raw = this.selectEntry.get(index);
-    return raw ? toRow(raw) : undefined;
+    return raw ? toEntryRow(raw) : undefined;
   }
 
-  /** Index of the entry with this leaf hash, if any. */
+  /**
+   * Index of the first entry with this leaf hash, if any: from the search index below its
+   * progress, else by scanning the not-yet-indexed tail (bounded by the indexer's lag).
+   */
   indexOfLeafHash(leafHash: Hash): number | undefined {
-    return this.selectByHash.get(leafHash) as number | undefined;
+    const through = this.search.indexedThrough();
+    return (
+      this.search.firstIndexOf('leafHash', leafHash, Number.MIN_SAFE_INTEGER, through) ??
+      (this.selectByHashFrom.get(through, leafHash) as number | undefined)
+    );
   }
 
   /** Number of entries received strictly before `receivedAt` (RFC 3339 UTC ms, which sorts as text). */
@@ -160,10 +129,8 @@ export class LogStore implements NodeReader {
     return low;
   }
 
-  /** Entries matching `filter`, by increasing index, at most `limit` of them. */
+  /** Entries matching `filter`, by increasing index, at most `limit` of them (see EntryQuery). */
   list(filter: EntryFilter, limit: number): EntryRow[] {
-    const where: string[] = [];
-    const args: unknown[] = [];
     // A time range is an index range (see firstReceivedAtOrAfter); the time clauses stay as well.
     const bounded = { ...filter };
     if (filter.receivedFrom !== undefined) {
@@ -172,21 +139,12 @@ export class LogStore implements NodeReader {
     if (filter.receivedBefore !== undefined) {
       bounded.beforeIndex = Math.min(filter.beforeIndex ?? Number.MAX_SAFE_INTEGER, this.firstReceivedAtOrAfter(filter.receivedBefore));
     }
-    for (const [key, clause] of Object.entries(FILTER_COLUMNS)) {
-      const value = bounded[key as keyof EntryFilter];
-      if (value !== undefined) {
-        where.push(clause);
-        args.push(value);
-      }
-    }
-    const sql = `SELECT ${ENTRY_COLUMNS} FROM entries ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-      ORDER BY idx LIMIT ?`;
-    return this.db.prepare(sql).all(...args, limit).map(toRow);
+    return this.query.list(bounded, limit);
   }
 
   /** Streams entries [from, to) in index order without loading them all (for audit and bundles). */
   *iterate(from = 0, to = Number.MAX_SAFE_INTEGER): Generator<EntryRow> {
     const stmt = this.db.prepare(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE idx >= ? AND idx < ? ORDER BY idx`);
-    for (const raw of stmt.iterate(from, to)) yield toRow(raw);
+    for (const raw of stmt.iterate(from, to)) yield toEntryRow(raw);
   }
 }

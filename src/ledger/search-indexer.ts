@@ -1,0 +1,131 @@
+/**
+ * Keeps the search index (entry_search, migration 004) behind the log, so appends write no
+ * secondary index. Each step indexes the next chunk of entries in one durable transaction, rows
+ * sorted by key (B-tree pages stay hot). Steps run when the sequencer has nothing queued, one per
+ * event-loop turn so appends are never starved, and also while it is busy once the lag passes
+ * a cap, so the tail that listings must scan stays bounded under sustained load. A failing step
+ * is reported and retried later: it never touches appends.
+ */
+import { compareSearchRows, searchRowsOf, type Store } from '../store/index.js';
+
+/** Entries per step: large enough to amortise a commit, small enough to pause appends only briefly. */
+export const SEARCH_STEP_ENTRIES = 4096;
+/** Past this many unindexed entries a step runs even while appends are queued. */
+export const SEARCH_LAG_CAP = 20_000;
+/** After a failed step (disk full, a lock held elsewhere), wait this long before trying again. */
+export const SEARCH_RETRY_MS = 1000;
+
+export interface SearchIndexerSettings {
+  stepEntries: number;
+  lagCap: number;
+  retryMs: number;
+}
+
+export interface SearchIndexerDeps {
+  store: Store;
+  /** Committed entries: the log's size. */
+  size: () => number;
+  /** Whether appends are waiting (the sequencer has records queued). */
+  busy: () => boolean;
+  onError?: (message: string, err?: unknown) => void;
+  settings?: Partial<SearchIndexerSettings>;
+}
+
+export class SearchIndexer {
+  readonly settings: SearchIndexerSettings;
+  #through: number;
+  #running = false;
+  #immediate: NodeJS.Immediate | undefined;
+  #retry: NodeJS.Timeout | undefined;
+
+  constructor(private readonly deps: SearchIndexerDeps) {
+    this.settings = { stepEntries: SEARCH_STEP_ENTRIES, lagCap: SEARCH_LAG_CAP, retryMs: SEARCH_RETRY_MS, ...deps.settings };
+    this.#through = deps.store.search.indexedThrough();
+  }
+
+  /** Entries [0, indexedThrough) are in the search index. */
+  get indexedThrough(): number {
+    return this.#through;
+  }
+
+  /** Entries committed but not yet indexed: what a listing scans. */
+  get lag(): number {
+    return Math.max(0, this.deps.size() - this.#through);
+  }
+
+  /**
+   * Indexes up to `maxEntries` entries after the indexed ones in one IMMEDIATE transaction;
+   * returns how many. Throws (a StoreError) when the store cannot commit; nothing is then written.
+   */
+  step(maxEntries: number): number {
+    const { store } = this.deps;
+    const from = this.#through;
+    const columns = store.search.searchedColumns(from, maxEntries);
+    if (columns.length === 0) return 0;
+    // Entries are dense by trigger; a gap would be a damaged log, never indexed past.
+    columns.forEach((c, i) => {
+      if (c.index !== from + i) throw new Error(`search indexer: entry ${from + i} is missing (found ${c.index})`);
+    });
+    const rows = columns.flatMap(searchRowsOf).sort(compareSearchRows);
+    const through = from + columns.length;
+    store.transaction(() => store.search.indexRange(rows, through));
+    this.#through = through;
+    return columns.length;
+  }
+
+  /** Starts indexing in the background (catching up on whatever the log holds already). */
+  start(): void {
+    this.#running = true;
+    this.poke();
+  }
+
+  stop(): void {
+    this.#running = false;
+    if (this.#immediate) clearImmediate(this.#immediate);
+    if (this.#retry) clearTimeout(this.#retry);
+    this.#immediate = undefined;
+    this.#retry = undefined;
+  }
+
+  /**
+   * Entries were committed (or time passed). Over the lag cap, indexes at once, whatever is
+   * queued; otherwise leaves it to the next idle turn.
+   */
+  poke(): void {
+    if (!this.#running || this.#retry) return;
+    if (this.lag > this.settings.lagCap && !this.tryStep()) return;
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.#immediate || this.lag === 0) return;
+    this.#immediate = setImmediate(() => {
+      this.#immediate = undefined;
+      this.runIdleStep();
+    });
+    this.#immediate.unref();
+  }
+
+  /** One step if appends are not waiting (or the lag is over the cap), then yield and go on. */
+  private runIdleStep(): void {
+    if (!this.#running || this.#retry || this.lag === 0) return;
+    // Appends first: the commit that empties the queue pokes again.
+    if (this.deps.busy() && this.lag <= this.settings.lagCap) return;
+    if (this.tryStep()) this.schedule();
+  }
+
+  private tryStep(): boolean {
+    try {
+      this.step(this.settings.stepEntries);
+      return true;
+    } catch (err) {
+      this.deps.onError?.(`search index step failed at entry ${this.#through}; retrying in ${this.settings.retryMs} ms`, err);
+      this.#retry = setTimeout(() => {
+        this.#retry = undefined;
+        this.poke();
+      }, this.settings.retryMs);
+      this.#retry.unref();
+      return false;
+    }
+  }
+}
