@@ -1,5 +1,6 @@
 /**
- * The ledger: one store, one sequencer (the only writer), one checkpointer, proofs.
+ * The ledger: one store, one sequencer (the only writer), one checkpointer, proofs, and the
+ * search indexer that keeps the query index behind the log.
  * No HTTP here; the service and the tests drive it directly.
  */
 import type { Crypto } from '../crypto/types.js';
@@ -14,6 +15,7 @@ import { LedgerError } from './errors.js';
 import { PeriodCloser } from './period-closer.js';
 import { ProofService } from './proofs.js';
 import { Sequencer, type AppendResult } from './sequencer.js';
+import { SearchIndexer, type SearchIndexerSettings } from './search-indexer.js';
 import { requestHash } from './request-hash.js';
 
 export interface LedgerSettings {
@@ -30,8 +32,10 @@ export interface LedgerDeps {
   crypto: Crypto;
   settings: LedgerSettings;
   clock?: Clock;
-  /** Loud reports: signing halted, a tick that failed. */
+  /** Loud reports: signing halted, a tick that failed, a search index step that failed. */
   onError?: (message: string, err?: unknown) => void;
+  /** Step size, lag cap and retry delay of the search indexer (defaults in search-indexer.ts). */
+  searchIndexer?: Partial<SearchIndexerSettings>;
 }
 
 export interface KeyInfo {
@@ -53,6 +57,9 @@ export class Ledger {
   readonly clock: Clock;
   private readonly sequencer: Sequencer;
   private readonly checkpointer: Checkpointer;
+  private readonly indexer: SearchIndexer;
+  /** Tells the indexer that a submission settled (bound once: it runs after every append). */
+  private readonly onSettled = (): void => this.indexer.poke();
   private readonly keyInfo: KeyInfo;
   private timer: NodeJS.Timeout | undefined;
   private lastTickError: string | undefined;
@@ -69,6 +76,13 @@ export class Ledger {
     this.checkpointer = new Checkpointer(store, c, signer, this.clock, {
       onHalt: (reason) => deps.onError?.(`CHECKPOINT SIGNING HALTED: ${reason}`),
     });
+    this.indexer = new SearchIndexer({
+      store,
+      size: () => this.sequencer.size,
+      busy: () => this.sequencer.queued > 0,
+      onError: deps.onError,
+      settings: deps.searchIndexer,
+    });
     this.proofs = new ProofService(store, c);
     this.periods = new PeriodCloser(this, settings.fiscalYearStart);
     this.verifyLatestCheckpoint();
@@ -79,10 +93,11 @@ export class Ledger {
   }
 
   /**
-   * Starts signing on the cadence. Signs at once if the tree grew while the ledger was down,
-   * and closes every period that ended meanwhile (the first tick).
+   * Starts signing on the cadence and indexing in the background. Signs at once if the tree grew
+   * while the ledger was down, and closes every period that ended meanwhile (the first tick).
    */
   start(): void {
+    this.indexer.start();
     this.tick();
     this.timer = setInterval(() => this.tick(), this.settings.checkpointIntervalMs);
     this.timer.unref();
@@ -93,6 +108,8 @@ export class Ledger {
    * has grown since the last one. Closes come first: each raises the receivedAt floor to its end.
    */
   tick(): void {
+    // A safety net: the indexer is also woken by every append.
+    this.indexer.poke();
     let failure: string | undefined;
     try {
       this.periods.closeDue();
@@ -119,7 +136,10 @@ export class Ledger {
     const idempotency = idempotencyKey
       ? { key: idempotencyKey, requestHash: requestHash(this.deps.crypto, kind, records) }
       : undefined;
-    return this.sequencer.submit(idempotency ? { source, records, idempotency } : { source, records });
+    const result = this.sequencer.submit(idempotency ? { source, records, idempotency } : { source, records });
+    // A side chain that handles both outcomes: the caller still sees the rejection, once.
+    result.then(this.onSettled, this.onSettled);
+    return result;
   }
 
   get size(): number {
@@ -128,6 +148,21 @@ export class Ledger {
 
   get queued(): number {
     return this.sequencer.queued;
+  }
+
+  /** Entries [0, searchIndexedThrough) are in the search index; the rest are scanned by listings. */
+  get searchIndexedThrough(): number {
+    return this.indexer.indexedThrough;
+  }
+
+  /** Committed entries not yet in the search index (bounded under load by SEARCH_LAG_CAP plus a step). */
+  get searchLag(): number {
+    return this.indexer.lag;
+  }
+
+  /** Indexes up to `maxEntries` more entries now (tests, tools); returns how many. */
+  indexSearchStep(maxEntries: number): number {
+    return this.indexer.step(maxEntries);
   }
 
   latestCheckpoint(): CheckpointRow | undefined {
@@ -158,8 +193,9 @@ export class Ledger {
     };
   }
 
-  /** Commits what is queued, signs a final checkpoint, stops the cadence. The store stays open. */
+  /** Commits what is queued, signs a final checkpoint, stops the cadence and the indexer. The store stays open. */
   close(): void {
+    this.indexer.stop();
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     this.sequencer.close();

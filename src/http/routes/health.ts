@@ -1,4 +1,7 @@
-/** GET /healthz (the process answers) and GET /readyz (can write, signing healthy, checkpoint fresh). */
+/**
+ * GET /healthz (the process answers) and GET /readyz (can write, signing healthy, checkpoint fresh;
+ * also how far the search index has got, which readiness does not depend on).
+ */
 import { Router } from 'express';
 import type { Ledger } from '../../ledger/ledger.js';
 
@@ -47,6 +50,9 @@ export function healthRoutes(ledger: Ledger): Router {
       treeSize: ledger.size,
       signedTreeSize: latest?.treeSize ?? 0,
       queued: ledger.queued,
+      // Informational: listings stay exact at any lag (they scan the unindexed tail), so readiness ignores it.
+      searchIndexedThrough: ledger.searchIndexedThrough,
+      searchLag: ledger.searchLag,
       ...health,
       ...(stale ? { stale: `checkpoint is ${Math.round(ageMs)} ms old with ${unsigned} entries unsigned` } : {}),
     });
