@@ -6,11 +6,12 @@
  * are exactly what `encodeLeaf` would produce: one entry, one byte string.
  */
 import { z } from 'zod';
-import { bytesEqual } from '../crypto/bytes.js';
-import { canonicalBytes } from './canonical.js';
+import { bytesEqual, utf8 } from '../crypto/bytes.js';
+import { canonicalBytes, canonicalJson } from './canonical.js';
 import { EvidenceError } from './errors.js';
 import { problemsFromIssues } from './problems.js';
 import { evidenceRecordSchema, type EvidenceRecord } from './record.js';
+import { isValidatedRecord, preparedCanonicalJson } from './validate.js';
 
 export interface EntryEnvelope {
   v: 1;
@@ -33,19 +34,33 @@ export const MAX_SOURCE_LENGTH = 256;
 
 const RECEIVED_AT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
-const envelopeSchema = z.strictObject({
+const envelopeHeadShape = {
   v: z.literal(1),
   index: z.int().min(0), // z.int() is a safe integer: every index below 2^53 has one exact JSON form
   prev: z.string().regex(/^[0-9a-f]{64}$/, { message: 'expected 64 lowercase hex digits' }),
   receivedAt: z.string().refine(isCanonicalTimestamp, { message: 'expected RFC 3339 UTC with milliseconds, such as 2026-09-14T02:00:00.000Z' }),
   source: z.string().min(1).max(MAX_SOURCE_LENGTH),
-  record: evidenceRecordSchema,
-});
+};
+const envelopeSchema = z.strictObject({ ...envelopeHeadShape, record: evidenceRecordSchema });
+/** For a record `validateRecord` already checked and froze: the same envelope, record taken as is. */
+const envelopeAroundValidatedSchema = z.strictObject({ ...envelopeHeadShape, record: z.custom<EvidenceRecord>(isValidatedRecord) });
 
 /** The leaf bytes of `envelope`; throws `EvidenceError` (INVALID_ENVELOPE, INVALID_RECORD, LONE_SURROGATE). */
 export function encodeLeaf(envelope: EntryEnvelope): Uint8Array {
-  checkEnvelope(envelope);
-  return canonicalBytes(envelope);
+  checkEnvelope(envelope, isValidatedRecord(envelope.record) ? envelopeAroundValidatedSchema : envelopeSchema);
+  const recordText = preparedCanonicalJson(envelope.record);
+  return recordText === undefined ? canonicalBytes(envelope) : utf8(spliceEnvelope(envelope, recordText));
+}
+
+/**
+ * canonicalJson(envelope) around a record whose canonical text is already known. RFC 8785
+ * §3.2.3 sorts members by UTF-16 code units (index < prev < receivedAt < record < source < v)
+ * and a nested object's text does not depend on where it sits, so only the punctuation is ours;
+ * every value is still serialised by the library.
+ */
+function spliceEnvelope(e: EntryEnvelope, recordText: string): string {
+  return `{"index":${canonicalJson(e.index)},"prev":${canonicalJson(e.prev)},"receivedAt":${canonicalJson(e.receivedAt)},` +
+    `"record":${recordText},"source":${canonicalJson(e.source)},"v":${canonicalJson(e.v)}}`;
 }
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
@@ -76,8 +91,8 @@ export function decodeLeaf(bytes: Uint8Array): EntryEnvelope {
   return value;
 }
 
-function checkEnvelope(value: unknown): asserts value is EntryEnvelope {
-  const parsed = envelopeSchema.safeParse(value, { reportInput: true });
+function checkEnvelope(value: unknown, schema: z.ZodType<EntryEnvelope> = envelopeSchema): asserts value is EntryEnvelope {
+  const parsed = schema.safeParse(value, { reportInput: true });
   if (parsed.success) return;
   const problems = problemsFromIssues(parsed.error.issues, 'envelope');
   const inRecord = problems.every((p) => p.field === 'record' || p.field.startsWith('record.'));
