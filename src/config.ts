@@ -3,6 +3,7 @@
  * is reported at once, each under its variable's name, so one failed start shows all the fixes.
  * An empty variable counts as unset (compose files and shells produce them easily).
  */
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 
 /** The contract's default port. */
@@ -34,6 +35,11 @@ export const DEFAULT_BATCH_MAX = 1000;
 export const DEFAULT_BATCH_WAIT_MS = 0;
 /** Records waiting for a commit before new ones get 503: bounds memory and tells clients to back off. */
 export const DEFAULT_QUEUE_MAX = 20_000;
+/**
+ * Threads that parse and validate append bodies (src/http/prepare-pool.ts): one core less than
+ * the machine has, which the sequencer's thread keeps; at least one. 0 prepares inline.
+ */
+export const DEFAULT_PREPARE_THREADS = Math.max(1, availableParallelism() - 1);
 export const DEFAULT_LOG_LEVEL = 'info';
 /** Long enough that the admin token cannot be guessed. */
 export const MIN_ADMIN_TOKEN_LENGTH = 32;
@@ -56,6 +62,7 @@ export interface Config {
   batchMax: number;
   batchWaitMs: number;
   queueMax: number;
+  prepareThreads: number;
   logLevel: LogLevel;
 }
 
@@ -110,6 +117,7 @@ const ENV_SCHEMA = z.object({
   LEDGER_BATCH_MAX: integer(DEFAULT_BATCH_MAX, 1, 1_000_000),
   LEDGER_BATCH_WAIT_MS: integer(DEFAULT_BATCH_WAIT_MS, 0, MAX_TIMER_MS),
   LEDGER_QUEUE_MAX: integer(DEFAULT_QUEUE_MAX, 1, 10_000_000),
+  LEDGER_PREPARE_THREADS: integer(DEFAULT_PREPARE_THREADS, 0, 64),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default(DEFAULT_LOG_LEVEL),
 });
 
@@ -139,6 +147,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     batchMax: e.LEDGER_BATCH_MAX,
     batchWaitMs: e.LEDGER_BATCH_WAIT_MS,
     queueMax: e.LEDGER_QUEUE_MAX,
+    prepareThreads: e.LEDGER_PREPARE_THREADS,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -6,6 +6,7 @@ import type { Server } from 'node:http';
 import type { Config } from '../config.js';
 import { nodeCrypto } from '../crypto/node.js';
 import { createApp } from '../http/app.js';
+import { WorkerPreparer, inlinePreparer } from '../http/prepare-pool.js';
 import { createLogger, type Logger } from '../http/request-log.js';
 import { generateToken, ROLES, type Role } from '../http/tokens.js';
 import type { Clock } from '../ledger/clock.js';
@@ -53,10 +54,14 @@ export async function startService(config: Config, options: ServiceOptions = {})
     const devTokens = isNewLog && !config.adminToken && store.tokens.total() === 0 ? issueDevTokens(ledger, print) : undefined;
     ledger.start();
 
-    const app = createApp({ ledger, logger, adminToken: config.adminToken });
+    const preparer = config.prepareThreads > 0 ? await WorkerPreparer.start(config.prepareThreads) : inlinePreparer();
+    const app = createApp({ ledger, logger, adminToken: config.adminToken, preparer });
     const server = await new Promise<Server>((resolve, reject) => {
       const s = app.listen(config.port, config.host, () => resolve(s));
       s.once('error', reject);
+    }).catch(async (err: unknown) => {
+      await preparer.close();
+      throw err;
     });
     const addr = server.address();
     const url = typeof addr === 'object' && addr ? `http://${addr.address}:${addr.port}` : String(addr);
@@ -67,7 +72,8 @@ export async function startService(config: Config, options: ServiceOptions = {})
       (closing ??= new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
-      }).then(() => {
+      }).then(async () => {
+        await preparer.close();
         ledger.close();
         store.close();
       }));

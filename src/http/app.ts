@@ -4,6 +4,7 @@ import type { Ledger } from '../ledger/ledger.js';
 import { authenticate } from './auth.js';
 import { mapDomainError } from './errors-map.js';
 import { createProblemHandler, notFoundHandler } from './problem.js';
+import { inlinePreparer, type BodyPreparer } from './prepare-pool.js';
 import { requestLog, type Logger } from './request-log.js';
 import { bundleRoutes } from './routes/bundles.js';
 import { checkpointRoutes } from './routes/checkpoints.js';
@@ -18,18 +19,21 @@ export interface AppOptions {
   ledger: Ledger;
   logger: Logger;
   adminToken?: string | undefined;
+  /** Where append bodies are parsed and validated; default: on this thread. */
+  preparer?: BodyPreparer;
 }
 
-export function createApp({ ledger, logger, adminToken }: AppOptions): Express {
+export function createApp({ ledger, logger, adminToken, preparer = inlinePreparer() }: AppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.use(requestLog(logger));
   app.use(authenticate(ledger.store.tokens, { adminToken, now: ledger.clock }));
+  // Appends first: every router a request passes costs it a round of path matching.
+  app.use(entryRoutes(ledger, preparer));
   app.use(healthRoutes(ledger));
   app.use(checkpointRoutes(ledger));
   app.use(proofRoutes(ledger));
-  app.use(entryRoutes(ledger));
   app.use(periodRoutes(ledger));
   app.use(bundleRoutes(ledger));
   app.use(tokenRoutes(ledger));

@@ -15,6 +15,8 @@ export const DEFAULT_JSON_MAX_DEPTH = 32;
 export interface JsonBodyOptions {
   limit?: number;
   maxDepth?: number;
+  /** false: only read and keep the bytes (`req.rawBody`); the route parses them elsewhere (prepare-pool.ts). */
+  parse?: boolean;
 }
 
 declare global {
@@ -33,9 +35,11 @@ declare global {
 export function jsonBody(options: JsonBodyOptions = {}): RequestHandler {
   const limit = options.limit ?? DEFAULT_JSON_LIMIT_BYTES;
   const maxDepth = options.maxDepth ?? DEFAULT_JSON_MAX_DEPTH;
+  const parse = options.parse ?? true;
   if (!Number.isSafeInteger(limit) || limit < 1) throw new RangeError(`limit must be a positive integer, got ${limit}`);
   return (req, _res, next) => {
     req.body = undefined;
+    req.rawBody = undefined;
     if (!hasBody(req.headers)) return next();
     const typeProblem = checkContentType(req.get('Content-Type'), req.get('Content-Encoding'));
     if (typeProblem) return next(typeProblem);
@@ -55,7 +59,7 @@ export function jsonBody(options: JsonBodyOptions = {}): RequestHandler {
       }
       try {
         const raw = new Uint8Array(Buffer.concat(chunks, received));
-        req.body = parseStrictJson(raw, maxDepth);
+        if (parse) req.body = parseStrictJson(raw, maxDepth);
         req.rawBody = raw;
         next();
       } catch (error) {

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
 
@@ -27,6 +28,7 @@ describe('configuration from the environment', () => {
       batchMax: 1000,
       batchWaitMs: 0,
       queueMax: 20000,
+      prepareThreads: Math.max(1, availableParallelism() - 1),
       logLevel: 'info',
     });
   });
@@ -50,6 +52,7 @@ describe('configuration from the environment', () => {
         LEDGER_BATCH_MAX: '50',
         LEDGER_BATCH_WAIT_MS: '3',
         LEDGER_QUEUE_MAX: '100',
+        LEDGER_PREPARE_THREADS: '0',
         LOG_LEVEL: 'debug',
       }),
     ).toEqual({
@@ -64,6 +67,7 @@ describe('configuration from the environment', () => {
       batchMax: 50,
       batchWaitMs: 3,
       queueMax: 100,
+      prepareThreads: 0,
       logLevel: 'debug',
     });
   });

@@ -6,6 +6,7 @@ import { Ledger, type LedgerSettings } from '../../src/ledger/ledger.js';
 import { Store } from '../../src/store/index.js';
 import { createApp } from '../../src/http/app.js';
 import { createLogger } from '../../src/http/request-log.js';
+import type { BodyPreparer } from '../../src/http/prepare-pool.js';
 import { generateToken, ROLES, type Role } from '../../src/http/tokens.js';
 import { tempDir } from './tmp.js';
 
@@ -33,7 +34,9 @@ export interface TestLedger {
   cleanup(): void;
 }
 
-export function openTestLedger(opts: { settings?: Partial<LedgerSettings>; adminToken?: string; nowMs?: number } = {}): TestLedger {
+export function openTestLedger(
+  opts: { settings?: Partial<LedgerSettings>; adminToken?: string; nowMs?: number; preparer?: BodyPreparer } = {},
+): TestLedger {
   const t = tempDir();
   const dbPath = path.join(t.dir, 'ledger.db');
   const store = Store.open(dbPath);
@@ -52,7 +55,7 @@ export function openTestLedger(opts: { settings?: Partial<LedgerSettings>; admin
     store.tokens.add({ id: g.id, hash: g.hash, role, source: `test-${role}`, createdAt: 'x', expiresAt: null });
     tokens[role] = g.token;
   }
-  const app = createApp({ ledger, logger: createLogger('silent'), adminToken: opts.adminToken });
+  const app = createApp({ ledger, logger: createLogger('silent'), adminToken: opts.adminToken, ...(opts.preparer ? { preparer: opts.preparer } : {}) });
   return {
     ledger,
     store,
