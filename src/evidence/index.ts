@@ -18,7 +18,7 @@ export {
   type IdentityKind,
 } from './record.js';
 export { MAX_DETAILS_BYTES, MAX_DETAILS_DEPTH, type JsonObject, type JsonValue } from './json-value.js';
-export { adoptValidatedRecord, validateRecord, type RecordValidation } from './validate.js';
+export { adoptValidatedRecord, recordCanonicalJson, validateRecord, type RecordValidation } from './validate.js';
 export { findSecrets } from './secrets.js';
 export { canonicalBytes, canonicalJson } from './canonical.js';
 export {

@@ -2,6 +2,7 @@
  * The one gate a posted record goes through: the version 1 schema, then the secret scan.
  * Every problem names its field, so the HTTP layer can answer 400 with all of them at once.
  */
+import { canonicalJson } from './canonical.js';
 import type { FieldProblem } from './errors.js';
 import { problemsFromIssues } from './problems.js';
 import { evidenceRecordSchema, type EvidenceRecord } from './record.js';
@@ -23,6 +24,11 @@ export function isValidatedRecord(record: unknown): boolean {
 /** The RFC 8785 text computed when the record was prepared, if it was. */
 export function preparedCanonicalJson(record: EvidenceRecord): string | undefined {
   return canonicalTexts.get(record);
+}
+
+/** canonicalJson(record), reusing the text computed when it was prepared. */
+export function recordCanonicalJson(record: EvidenceRecord): string {
+  return canonicalTexts.get(record) ?? canonicalJson(record);
 }
 
 /**
