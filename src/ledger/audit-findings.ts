@@ -30,7 +30,11 @@ export type AuditFindingCode =
   // period closes (contract, "Periods")
   | 'PERIOD_CLOSE_NO_CHECKPOINT'
   | 'PERIOD_CLOSE_WRONG_SIZE' // not the number of entries received before the period's end
-  | 'PERIOD_CLOSE_DECREASING'; // a later close of the same kind has a smaller tree size
+  | 'PERIOD_CLOSE_DECREASING' // a later close of the same kind has a smaller tree size
+  // the search index (migration 004): what listings and period bundles are served from
+  | 'SEARCH_INDEX_MISMATCH' // an indexed entry lacks its row for a field (deleted, or its value changed)
+  | 'SEARCH_INDEX_EXTRA' // a search row no indexed entry owns (planted)
+  | 'SEARCH_BATCH_BEYOND_LOG'; // a progress row claims more entries indexed than the log holds
 
 export interface AuditFinding {
   code: AuditFindingCode;
@@ -39,7 +43,7 @@ export interface AuditFinding {
   index?: number;
   /** The tree node at fault: (level, index) covers leaves [index * 2^level, (index + 1) * 2^level). */
   node?: { level: number; index: number };
-  /** The checkpoint or period close at fault, by tree size. */
+  /** The checkpoint, period close or search progress row at fault, by tree size. */
   treeSize?: number;
   periodId?: string;
 }

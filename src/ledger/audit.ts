@@ -3,7 +3,8 @@
  * nothing but the verifier key. In one pass over the entries in index order, in O(log n)
  * memory, it checks each entry and the hash chain (audit-entries), rebuilds the RFC 9162
  * tree and compares every stored node (audit-tree), checks each signed checkpoint as the
- * tree reaches its size (audit-checkpoints) and each period close (audit-periods).
+ * tree reaches its size (audit-checkpoints), each period close (audit-periods) and the search
+ * rows of each indexed entry (audit-search).
  *
  * The verdict depends only on the database and the key, never on the current time; the
  * clock is read only to report throughput. The store SHOULD be opened read-only.
@@ -17,6 +18,7 @@ import { EntryChecker } from './audit-entries.js';
 import { DEFAULT_MAX_KEPT_FINDINGS, FindingLog, type AuditFinding, type AuditFindingCode } from './audit-findings.js';
 import { resolveAuditKey, type KeySource } from './audit-key.js';
 import { PeriodCloseChecker } from './audit-periods.js';
+import { SearchIndexChecker } from './audit-search.js';
 import { TreeChecker } from './audit-tree.js';
 
 export type { AuditFinding, AuditFindingCode } from './audit-findings.js';
@@ -49,6 +51,8 @@ export interface AuditReport {
   nodesCompared: number;
   checkpointsChecked: number;
   periodClosesChecked: number;
+  /** Entries whose search rows were checked: those below the indexer's progress. */
+  searchEntriesChecked: number;
   findingCount: number;
   findingsByCode: Partial<Record<AuditFindingCode, number>>;
   /** The lowest entry index a finding names. */
@@ -70,6 +74,7 @@ export function auditLedger(store: Store, opts: AuditOptions): AuditReport {
   const tree = new TreeChecker(c, store.log, findings);
   const periods = new PeriodCloseChecker(store, findings);
   const checkpoints = new CheckpointChecker(c, store, key, findings);
+  const search = new SearchIndexChecker(store, findings);
   const total = store.log.size();
   let rows = 0;
   let firstBeyond: number | undefined;
@@ -78,6 +83,7 @@ export function auditLedger(store: Store, opts: AuditOptions): AuditReport {
     // From the lowest possible index, so that a planted negative index is seen too.
     for (const row of store.log.iterate(Number.MIN_SAFE_INTEGER)) {
       const entry = entries.check(row);
+      search.check(row);
       periods.beforeEntry(tree.size, entry.receivedAt);
       tree.append(entry.leafHash);
       checkpoints.reach(tree.size, () => tree.root());
@@ -97,6 +103,7 @@ export function auditLedger(store: Store, opts: AuditOptions): AuditReport {
     });
   }
   periods.finish(tree.size);
+  search.finish(end);
   tree.finish();
   opts.onProgress?.(rows, total);
 
@@ -112,6 +119,7 @@ export function auditLedger(store: Store, opts: AuditOptions): AuditReport {
     nodesCompared: tree.nodesCompared,
     checkpointsChecked: checkpoints.checked,
     periodClosesChecked: periods.count,
+    searchEntriesChecked: search.entriesChecked,
     findingCount: findings.count,
     findingsByCode: findings.byCode,
     firstBadIndex: findings.firstBadIndex ?? null,

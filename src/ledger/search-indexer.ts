@@ -1,12 +1,12 @@
 /**
  * Keeps the search index (entry_search, migration 004) behind the log, so appends write no
  * secondary index. Each step indexes the next chunk of entries in one durable transaction, rows
- * sorted by key (B-tree pages stay hot). Steps run when the sequencer has nothing queued, one per
+ * inserted in key order (SearchStore.indexRange). Steps run when the sequencer has nothing queued, one per
  * event-loop turn so appends are never starved, and also while it is busy once the lag passes
  * a cap, so the tail that listings must scan stays bounded under sustained load. A failing step
  * is reported and retried later: it never touches appends.
  */
-import { compareSearchRows, searchRowsOf, type Store } from '../store/index.js';
+import { SEARCH_FIELD_NAMES, type Store } from '../store/index.js';
 
 /** Entries per step: large enough to amortise a commit, small enough to pause appends only briefly. */
 export const SEARCH_STEP_ENTRIES = 4096;
@@ -60,17 +60,17 @@ export class SearchIndexer {
   step(maxEntries: number): number {
     const { store } = this.deps;
     const from = this.#through;
-    const columns = store.search.searchedColumns(from, maxEntries);
-    if (columns.length === 0) return 0;
-    // Entries are dense by trigger; a gap would be a damaged log, never indexed past.
-    columns.forEach((c, i) => {
-      if (c.index !== from + i) throw new Error(`search indexer: entry ${from + i} is missing (found ${c.index})`);
+    const to = Math.min(from + maxEntries, this.deps.size());
+    if (to <= from) return 0;
+    store.transaction(() => {
+      const written = store.search.indexRange(from, to);
+      // Entries are dense by trigger; a gap would be a damaged log, never indexed past.
+      if (written !== (to - from) * SEARCH_FIELD_NAMES.length) {
+        throw new Error(`search indexer: entries ${from}..${to - 1} are not all there (${written} search rows built)`);
+      }
     });
-    const rows = columns.flatMap(searchRowsOf).sort(compareSearchRows);
-    const through = from + columns.length;
-    store.transaction(() => store.search.indexRange(rows, through));
-    this.#through = through;
-    return columns.length;
+    this.#through = to;
+    return to - from;
   }
 
   /** Starts indexing in the background (catching up on whatever the log holds already). */

@@ -22,17 +22,7 @@ export type { CheckpointRow } from './checkpoint-store.js';
 export type { TokenRow, TokenRole } from './token-store.js';
 export type { IdempotencyRow } from './idempotency-store.js';
 export type { PeriodCloseRow, PeriodCloseKind } from './period-store.js';
-export {
-  SEARCH_FIELDS,
-  SEARCH_FIELD_NAMES,
-  compareSearchRows,
-  searchRowsOf,
-  searchValues,
-  type SearchField,
-  type SearchRow,
-  type SearchValue,
-  type SearchedColumns,
-} from './search-store.js';
+export { SEARCH_FIELDS, SEARCH_FIELD_NAMES, searchValues, type SearchField, type SearchValue } from './search-store.js';
 export { LogStore, CheckpointStore, TokenStore, IdempotencyStore, PeriodStore, SearchStore };
 export { WriterLock, writerLockPath } from './writer-lock.js';
 export { backupDatabase, installDatabaseFile, removeDatabaseFiles, type BackupSummary } from './backup.js';

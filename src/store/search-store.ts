@@ -4,7 +4,7 @@
  * all their rows; later entries have none yet and are found by scanning `entries`.
  */
 import type { Db } from './db.js';
-import type { EntryRow } from './log-store.js';
+import type { EntryRow } from './entry-row.js';
 
 /** Field codes stored in entry_search.field. Stored on disk: never renumber, only add. */
 export const SEARCH_FIELDS = {
@@ -23,17 +23,19 @@ export type SearchValue = string | Uint8Array;
 /** Every field, in code order. */
 export const SEARCH_FIELD_NAMES = Object.keys(SEARCH_FIELDS) as SearchField[];
 
-export interface SearchRow {
-  field: number;
-  value: SearchValue;
-  idx: number;
-}
+/** The entries column each field indexes. */
+const SEARCH_COLUMNS: Record<SearchField, string> = {
+  leafHash: 'leaf_hash',
+  type: 'type',
+  controlId: 'control_id',
+  system: 'system',
+  actor: 'actor_id',
+  subject: 'subject_id',
+  source: 'source',
+};
 
-/** The columns of an entry that the search index holds. */
-export type SearchedColumns = Pick<EntryRow, 'index' | 'leafHash' | 'type' | 'controlId' | 'system' | 'actorId' | 'subjectId' | 'source'>;
-
-/** The value each field takes for an entry: what its search rows must hold. */
-export function searchValues(e: SearchedColumns): Record<SearchField, SearchValue> {
+/** The value each field takes for an entry: what its search rows must hold (the audit's view of SEARCH_COLUMNS). */
+export function searchValues(e: EntryRow): Record<SearchField, SearchValue> {
   return {
     leafHash: e.leafHash,
     type: e.type,
@@ -45,29 +47,15 @@ export function searchValues(e: SearchedColumns): Record<SearchField, SearchValu
   };
 }
 
-/** An entry's search rows, one per field. */
-export function searchRowsOf(e: SearchedColumns): SearchRow[] {
-  const values = searchValues(e);
-  return SEARCH_FIELD_NAMES.map((name) => ({ field: SEARCH_FIELDS[name], value: values[name], idx: e.index }));
-}
-
-/** The primary key order of entry_search (SQLite's BINARY order for one field's values). */
-export function compareSearchRows(a: SearchRow, b: SearchRow): number {
-  if (a.field !== b.field) return a.field - b.field;
-  if (a.value !== b.value) {
-    if (typeof a.value === 'string' && typeof b.value === 'string') {
-      if (a.value < b.value) return -1;
-      if (a.value > b.value) return 1;
-    } else if (a.value instanceof Uint8Array && b.value instanceof Uint8Array) {
-      const c = Buffer.compare(a.value, b.value);
-      if (c !== 0) return c;
-    }
-  }
-  return a.idx - b.idx;
-}
-
-const SEARCHED_COLUMNS = `idx AS "index", leaf_hash AS leafHash, type, control_id AS controlId, system,
-  actor_id AS actorId, subject_id AS subjectId, source`;
+/**
+ * The search rows of entries [@from, @to), built inside SQLite from the stored columns: half the
+ * CPU of building them in JavaScript and binding each row (9 vs 18 us per entry on a 1e5 log).
+ * Inserted in primary key order, so each B-tree page is walked once while hot; that measured
+ * ~3% faster than unsorted on a 1e6 log and the same on 1e5, where the index fits in the cache.
+ */
+const CHUNK_ROWS = SEARCH_FIELD_NAMES.map(
+  (name) => `SELECT ${SEARCH_FIELDS[name]} AS field, ${SEARCH_COLUMNS[name]} AS value, idx FROM entries WHERE idx >= @from AND idx < @to`,
+).join('\n  UNION ALL ');
 
 export class SearchStore {
   /** false on a database from before migration 004 opened read-only: nothing is indexed. */
@@ -84,26 +72,15 @@ export class SearchStore {
     return (this.stmts?.through.get() as number | null | undefined) ?? 0;
   }
 
-  /** The stored columns of up to `limit` entries from index `from` on, in index order: what the indexer builds rows from. */
-  searchedColumns(from: number, limit: number): SearchedColumns[] {
-    return this.required()
-      .columns.all(from, limit)
-      .map((raw) => {
-        const r = raw as SearchedColumns & { leafHash: Buffer };
-        return { ...r, leafHash: new Uint8Array(r.leafHash) };
-      });
-  }
-
   /**
-   * Records that entries [previous through, through) are indexed by `rows`, inserted in the
-   * given order (callers sort them by compareSearchRows: inserts that walk the B-tree in key
-   * order keep its pages hot). Call inside a transaction, so the rows and the progress row
-   * commit together.
+   * Indexes entries [from, to), which must follow the indexed ones and exist, and records the
+   * progress, as one unit: call inside a transaction. Returns the number of rows written.
    */
-  indexRange(rows: readonly SearchRow[], through: number): void {
+  indexRange(from: number, to: number): number {
     const s = this.required();
-    for (const r of rows) s.insert.run(r.field, r.value, r.idx);
-    s.insertBatch.run(through);
+    const written = s.insertChunk.run({ from, to }).changes;
+    s.insertBatch.run(to);
+    return written;
   }
 
   /** The first index in [from, to) whose `field` is `value`, if any. */
@@ -112,9 +89,15 @@ export class SearchStore {
     return this.stmts.first.get(SEARCH_FIELDS[field], value, from, to) as number | undefined;
   }
 
-  /** Whether entry `idx` has its row (field, value): one point lookup (for the audit). */
-  has(field: SearchField, value: SearchValue, idx: number): boolean {
-    return this.stmts?.has.get(SEARCH_FIELDS[field], value, idx) !== undefined;
+  /**
+   * Which of entry `idx`'s rows exist, as a bit mask (bit SEARCH_FIELDS[f] set when the row
+   * (f, values[f], idx) is there): one point lookup per field, all in one statement (for the audit).
+   */
+  presentRows(values: Record<SearchField, SearchValue>, idx: number): number {
+    if (!this.stmts) return 0;
+    const args: unknown[] = [];
+    for (const name of SEARCH_FIELD_NAMES) args.push(values[name], idx);
+    return this.stmts.present.get(...args) as number;
   }
 
   /** Rows in the whole index (for the audit). */
@@ -142,11 +125,12 @@ export class SearchStore {
 function prepare(db: Db) {
   return {
     through: db.prepare('SELECT max(through) FROM search_batches').pluck(),
-    columns: db.prepare(`SELECT ${SEARCHED_COLUMNS} FROM entries WHERE idx >= ? ORDER BY idx LIMIT ?`),
-    insert: db.prepare('INSERT INTO entry_search (field, value, idx) VALUES (?, ?, ?)'),
+    insertChunk: db.prepare(`INSERT INTO entry_search (field, value, idx) SELECT field, value, idx FROM (\n  ${CHUNK_ROWS}\n) ORDER BY field, value, idx`),
     insertBatch: db.prepare('INSERT INTO search_batches (through) VALUES (?)'),
     first: db.prepare('SELECT idx FROM entry_search WHERE field = ? AND value = ? AND idx >= ? AND idx < ? ORDER BY idx LIMIT 1').pluck(),
-    has: db.prepare('SELECT 1 FROM entry_search WHERE field = ? AND value = ? AND idx = ?').pluck(),
+    present: db.prepare(
+      `SELECT ${SEARCH_FIELD_NAMES.map((n) => `(EXISTS (SELECT 1 FROM entry_search WHERE field = ${SEARCH_FIELDS[n]} AND value = ? AND idx = ?) << ${SEARCH_FIELDS[n]})`).join(' | ')}`,
+    ).pluck(),
     count: db.prepare('SELECT count(*) FROM entry_search').pluck(),
     batchesOutside: db.prepare('SELECT through FROM search_batches WHERE NOT (through > 0 AND through <= ?) ORDER BY through').pluck(),
     rowsOutside: db.prepare(`SELECT field, idx FROM entry_search
