@@ -14,7 +14,7 @@ import { SEARCH_FIELD_NAMES, Store } from '../../src/store/index.js';
 import { openTestLedger, rotation, testSigner, TEST_SETTINGS } from '../support/ledger.js';
 import { tempDir } from '../support/tmp.js';
 
-const INDEXER: SearchIndexerSettings = { stepEntries: 50, lagCap: 300, retryMs: 20 };
+const INDEXER: SearchIndexerSettings = { stepEntries: 50, lagCap: 300, retryMs: 20, partialStepDelayMs: 10 };
 
 let t: ReturnType<typeof tempDir>;
 let dbPath: string;
@@ -33,7 +33,10 @@ afterEach(() => {
   t.cleanup();
 });
 
-function openLedger(onError: (message: string, err?: unknown) => void = () => {}): { store: Store; ledger: Ledger } {
+function openLedger(
+  onError: (message: string, err?: unknown) => void = () => {},
+  indexer: Partial<SearchIndexerSettings> = {},
+): { store: Store; ledger: Ledger } {
   const store = Store.open(dbPath);
   const ledger = Ledger.open({
     store,
@@ -42,7 +45,7 @@ function openLedger(onError: (message: string, err?: unknown) => void = () => {}
     // batchWaitMs 0: every submission of a turn commits at the end of it, so a stream keeps the queue busy.
     settings: { ...TEST_SETTINGS, batchMax: 40, batchWaitMs: 0, queueMax: 100_000 },
     onError,
-    searchIndexer: INDEXER,
+    searchIndexer: { ...INDEXER, ...indexer },
   });
   const opened = { store, ledger };
   open.push(opened);
@@ -130,6 +133,17 @@ describe('search indexer', () => {
     expect(ledger.searchIndexedThrough).toBe(1000);
     expect(store.search.indexedThrough()).toBe(1000);
     expect(searchRows(store)).toBe(1000 * SEARCH_FIELD_NAMES.length);
+  });
+
+  it('less than a step waits for the partial-step delay: no extra commit after every small append', async () => {
+    const { ledger } = openLedger(undefined, { partialStepDelayMs: 1000 });
+    ledger.start();
+    await ledger.append('writer', records(0, 10));
+    await new Promise((r) => setImmediate(r));
+    await new Promise((r) => setImmediate(r));
+    expect(ledger.searchIndexedThrough).toBe(0);
+    await until(() => ledger.searchLag === 0);
+    expect(ledger.searchIndexedThrough).toBe(10);
   });
 
   it('a restart resumes where it stopped', async () => {
