@@ -6,8 +6,7 @@
  *   npm run bench -- --sizes 1e5,1e6,1e7           also 1e7 (built once into .bench-cache/, slow)
  *   npm run bench -- --only http,batch --quick     some suites, shorter runs
  *
- * Suites: http, batch, sequencer, proofs, startup, audit, checkpoint; and, only when named,
- * indexes (what each secondary index costs an append).
+ * Suites: http, batch, sequencer, proofs, startup, audit, checkpoint.
  */
 import { parseArgs } from 'node:util';
 import { parseSizes, type Figure } from './bench-common.js';
@@ -18,12 +17,9 @@ import { benchProofs, benchStartup } from './bench-scale.js';
 import { benchAudit } from './bench-audit.js';
 import { benchCheckpoint } from './bench-checkpoint.js';
 import { bulkLoad, cachedLogPath } from './bulk-load.js';
-import { benchIndexes } from './bench-indexes.js';
 
 export const SUITES = ['http', 'batch', 'sequencer', 'proofs', 'startup', 'audit', 'checkpoint'] as const;
-/** Analyses run only when named with --only. */
-export const EXTRA_SUITES = ['indexes'] as const;
-export type Suite = (typeof SUITES)[number] | (typeof EXTRA_SUITES)[number];
+export type Suite = (typeof SUITES)[number];
 
 /** Log sizes for proofs and start-up unless told otherwise; 1e7 takes a long build the first time. */
 const DEFAULT_SIZES = '1e5,1e6';
@@ -44,7 +40,7 @@ export function parsePlan(argv: string[]): BenchPlan {
     },
   });
   const suites = values.only ? values.only.split(',').map((s) => s.trim()) : [...SUITES];
-  const known: readonly string[] = [...SUITES, ...EXTRA_SUITES];
+  const known: readonly string[] = SUITES;
   for (const s of suites) if (!known.includes(s)) throw new Error(`unknown suite ${s}; one of ${known.join(', ')}`);
   return { suites: suites as Suite[], sizes: parseSizes(values.sizes), quick: values.quick };
 }
@@ -74,8 +70,6 @@ export async function runSuite(suite: Suite, plan: BenchPlan, notes: string[]): 
       await bulkLoad(file, size, (line) => process.stderr.write(`${line}\n`));
       return benchAudit(file, notes);
     }
-    case 'indexes':
-      return benchIndexes({ rows: plan.quick ? 20_000 : 200_000 }, notes);
     case 'checkpoint':
       return benchCheckpoint({ measureMs: plan.quick ? 300 : 2_000, cadenceSteps: plan.quick ? 50 : 500 });
   }

@@ -115,6 +115,7 @@ export function reportText(db: string, r: AuditReport): string {
     `  tree nodes:    ${count(r.nodesCompared)} compared`,
     `  checkpoints:   ${count(r.checkpointsChecked)} checked`,
     `  period closes: ${count(r.periodClosesChecked)} checked`,
+    `  search index:  ${count(r.searchEntriesChecked)} entries checked`,
   ];
   if (!r.ok) {
     const byCode = Object.entries(r.findingsByCode).map(([code, n]) => `${code} ${count(n)}`);
