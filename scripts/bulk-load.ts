@@ -1,7 +1,8 @@
 /**
  * Builds (or extends) a benchmark log of a given size through the ledger's own write path:
  * Ledger.append -> Sequencer (envelope, RFC 8785 leaf, leaf hash, hash chain, frontier) ->
- * durable group commits of many records each, then one signed checkpoint at the end. Logs are
+ * durable group commits of many records each, then one signed checkpoint at the end, then the
+ * search index brought up to the log (as the service's indexer would, behind it). Logs are
  * cached under .bench-cache/ and reused; an interrupted build resumes where it stopped.
  *
  *   npm run build && node dist/scripts/bulk-load.js --size 1e6 [--db FILE]
@@ -11,6 +12,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { EvidenceRecord } from '../src/evidence/index.js';
 import type { Ledger } from '../src/ledger/ledger.js';
+import { SearchIndexer } from '../src/ledger/search-indexer.js';
+import type { Store } from '../src/store/index.js';
 import { benchRecord } from './bench-records.js';
 import { cacheDir, openBenchLedger, parseSizes, sizeLabel } from './bench-common.js';
 
@@ -21,6 +24,8 @@ const SUBMISSIONS_IN_FLIGHT = 20;
 /** Records per transaction: large, to amortise each fsync over many entries. */
 const LOADER_BATCH_MAX = 10_000;
 const PROGRESS_EVERY_MS = 5_000;
+/** Entries per search-index transaction when a cached log is brought up to date. */
+const INDEX_STEP_ENTRIES = 100_000;
 export const BULK_SOURCE = 'bench-bulk-loader';
 
 /** The cached log of `size` entries. */
@@ -35,6 +40,15 @@ export interface LoadReport {
   appended: number;
   seconds: number;
   recordsPerSecond: number;
+}
+
+/** Brings the search index up to the log, as a started service would in the background. */
+function indexAll(store: Store, progress: (line: string) => void): void {
+  const indexer = new SearchIndexer({ store, size: () => store.log.size(), busy: () => false });
+  const size = store.log.size();
+  while (indexer.step(INDEX_STEP_ENTRIES) > 0) {
+    progress(`search index: ${indexer.indexedThrough.toLocaleString('en-US')} / ${size.toLocaleString('en-US')} entries`);
+  }
 }
 
 /** Appends entries until the log at `file` holds `size` of them, then signs a checkpoint. */
@@ -52,6 +66,10 @@ export async function bulkLoad(file: string, size: number, progress: (line: stri
     });
   } finally {
     ledger.close(); // commits what is queued and signs the checkpoint at the final size
+  }
+  try {
+    indexAll(store, progress);
+  } finally {
     store.close();
   }
   const seconds = (performance.now() - started) / 1000;
