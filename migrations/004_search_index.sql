@@ -1,5 +1,5 @@
 -- 004: query indexes leave the append path. Each secondary index on `entries` cost every append
--- (~30 us per row with all six, ~6 us with none; `npm run bench -- --only indexes`), so an append
+-- (~30 us per row with all six, ~6 us with none; docs/performance.md), so an append
 -- now writes only `entries` (primary key idx) and `nodes`. A background indexer (src/ledger/
 -- search-indexer.ts) keeps `entry_search` behind the log in large sorted chunks; listings answer
 -- the indexed part from it and scan `entries` for the not-yet-indexed tail, so they stay exact.
