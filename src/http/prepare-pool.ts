@@ -36,6 +36,13 @@ export function inlinePreparer(): BodyPreparer {
 /** A thread stopped with requests in flight (a crash or an out-of-memory kill): they may be retried. */
 const THREAD_LOST_RETRY_SECONDS = 1;
 
+export interface PoolOptions {
+  /** The thread's module; default: prepare-worker.js beside this one (see defaultWorkerUrl). */
+  workerUrl?: URL;
+  /** Prepare a lone single record on the calling thread (default true; tests turn it off). */
+  inlineWhenIdle?: boolean;
+}
+
 interface Pending {
   resolve: (records: PreparedRecord[]) => void;
   reject: (err: unknown) => void;
@@ -57,12 +64,15 @@ export class WorkerPreparer implements BodyPreparer {
   private nextId = 0;
   private closing = false;
 
-  private constructor(private readonly workerUrl: URL) {}
+  private constructor(
+    private readonly workerUrl: URL,
+    private readonly inlineWhenIdle: boolean,
+  ) {}
 
   /** Starts `count` threads and resolves once every one runs (a missing build fails here, at start-up). */
-  static async start(count: number, workerUrl: URL = defaultWorkerUrl()): Promise<WorkerPreparer> {
+  static async start(count: number, options: PoolOptions = {}): Promise<WorkerPreparer> {
     if (!Number.isInteger(count) || count < 1) throw new RangeError(`thread count must be a positive integer, got ${count}`);
-    const pool = new WorkerPreparer(workerUrl);
+    const pool = new WorkerPreparer(options.workerUrl ?? defaultWorkerUrl(), options.inlineWhenIdle ?? true);
     try {
       await Promise.all(Array.from({ length: count }, () => pool.spawn()));
     } catch (err) {
@@ -78,6 +88,9 @@ export class WorkerPreparer implements BodyPreparer {
 
   prepare(raw: Uint8Array | undefined, kind: BodyKind): Promise<PreparedRecord[]> {
     if (this.closing || this.threads.length === 0) return Promise.reject(serviceUnavailable('the service is shutting down', THREAD_LOST_RETRY_SECONDS));
+    // A lone record with nothing else in flight: the two thread hops would only add latency
+    // (1 connection: about 1,500 -> 1,100 req/s), since there is no other work to overlap.
+    if (this.inlineWhenIdle && kind === 'entry' && this.threads.every((t) => t.pending.size === 0)) return inlinePreparer().prepare(raw, kind);
     // The least busy thread; ties go to the first.
     let thread = this.threads[0]!;
     for (const t of this.threads) if (t.pending.size < thread.pending.size) thread = t;
