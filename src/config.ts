@@ -40,8 +40,6 @@ export const DEFAULT_QUEUE_MAX = 20_000;
  * the machine has, which the sequencer's thread keeps; at least one. 0 prepares inline.
  */
 export const DEFAULT_PREPARE_THREADS = Math.max(1, availableParallelism() - 1);
-/** 1: the sequencer's commits run on a writer thread with its own connection (src/ledger/thread-batch-writer.ts); 0: inline. */
-export const DEFAULT_WRITER_THREAD = 1;
 export const DEFAULT_LOG_LEVEL = 'info';
 /** Long enough that the admin token cannot be guessed. */
 export const MIN_ADMIN_TOKEN_LENGTH = 32;
@@ -65,7 +63,6 @@ export interface Config {
   batchWaitMs: number;
   queueMax: number;
   prepareThreads: number;
-  writerThread: boolean;
   logLevel: LogLevel;
 }
 
@@ -121,7 +118,6 @@ const ENV_SCHEMA = z.object({
   LEDGER_BATCH_WAIT_MS: integer(DEFAULT_BATCH_WAIT_MS, 0, MAX_TIMER_MS),
   LEDGER_QUEUE_MAX: integer(DEFAULT_QUEUE_MAX, 1, 10_000_000),
   LEDGER_PREPARE_THREADS: integer(DEFAULT_PREPARE_THREADS, 0, 64),
-  LEDGER_WRITER_THREAD: integer(DEFAULT_WRITER_THREAD, 0, 1),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default(DEFAULT_LOG_LEVEL),
 });
 
@@ -152,7 +148,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     batchWaitMs: e.LEDGER_BATCH_WAIT_MS,
     queueMax: e.LEDGER_QUEUE_MAX,
     prepareThreads: e.LEDGER_PREPARE_THREADS,
-    writerThread: e.LEDGER_WRITER_THREAD === 1,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -11,7 +11,6 @@ import { createLogger, type Logger } from '../http/request-log.js';
 import { generateToken, ROLES, type Role } from '../http/tokens.js';
 import type { Clock } from '../ledger/clock.js';
 import { Ledger } from '../ledger/ledger.js';
-import { ThreadBatchWriter } from '../ledger/thread-batch-writer.js';
 import { loadOrCreateSigningKey } from '../ledger/signing-key.js';
 import { formatTimestamp } from '../evidence/index.js';
 import { Store, StoreError, asStoreError } from '../store/index.js';
@@ -38,13 +37,11 @@ export async function startService(config: Config, options: ServiceOptions = {})
   const logger = options.logger ?? createLogger(config.logLevel);
   const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
   const store = Store.open(config.dbPath);
-  let writer: ThreadBatchWriter | undefined;
   try {
     // A new database may get a new key; a database that already holds a log never does.
     const isNewLog = store.meta('verifier_key') === undefined;
     const { key, created, warning } = loadKey(config, isNewLog);
     if (warning) logger.warn(warning);
-    writer = config.writerThread ? await ThreadBatchWriter.start(config.dbPath) : undefined;
     const ledger = Ledger.open({
       store,
       signer: key,
@@ -52,7 +49,6 @@ export async function startService(config: Config, options: ServiceOptions = {})
       settings: config,
       ...(options.clock ? { clock: options.clock } : {}),
       onError: (message, err) => logger.error({ err }, message),
-      ...(writer ? { writer } : {}),
     });
     if (created) print(`Created signing key ${config.keyFile}\nVerifier key: ${ledger.key().verifierKey}`);
     const devTokens = isNewLog && !config.adminToken && store.tokens.total() === 0 ? issueDevTokens(ledger, print) : undefined;
@@ -78,13 +74,11 @@ export async function startService(config: Config, options: ServiceOptions = {})
         server.closeAllConnections();
       }).then(async () => {
         await preparer.close();
-        await ledger.close();
-        await writer?.close();
+        ledger.close();
         store.close();
       }));
     return { server, ledger, store, url, ...(devTokens ? { devTokens } : {}), close };
   } catch (err) {
-    await writer?.close();
     store.close();
     throw err;
   }

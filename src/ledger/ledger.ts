@@ -15,7 +15,6 @@ import { LedgerError } from './errors.js';
 import { PeriodCloser } from './period-closer.js';
 import { ProofService } from './proofs.js';
 import { Sequencer, type AppendResult } from './sequencer.js';
-import type { BatchWriter } from './batch-writer.js';
 import { SearchIndexer, type SearchIndexerSettings } from './search-indexer.js';
 import { requestHash } from './request-hash.js';
 
@@ -37,8 +36,6 @@ export interface LedgerDeps {
   onError?: (message: string, err?: unknown) => void;
   /** Step size, lag cap and retry delay of the search indexer (defaults in search-indexer.ts). */
   searchIndexer?: Partial<SearchIndexerSettings>;
-  /** Where the sequencer's batches are written (default: inline). Its creator closes it, after the ledger. */
-  writer?: BatchWriter;
 }
 
 export interface KeyInfo {
@@ -75,14 +72,14 @@ export class Ledger {
     this.keyInfo = checkKeyMatchesDatabase(store, signer);
     // O(log n) reads: the frontier comes back from stored complete subtrees, not leaves.
     const frontier = Frontier.load(c, store.log.size(), store.log);
-    this.sequencer = new Sequencer(store, c, frontier, { ...settings, clock: this.clock, ...(deps.writer ? { writer: deps.writer } : {}) });
+    this.sequencer = new Sequencer(store, c, frontier, { ...settings, clock: this.clock });
     this.checkpointer = new Checkpointer(store, c, signer, this.clock, {
       onHalt: (reason) => deps.onError?.(`CHECKPOINT SIGNING HALTED: ${reason}`),
     });
     this.indexer = new SearchIndexer({
       store,
       size: () => this.sequencer.size,
-      busy: () => this.sequencer.busy,
+      busy: () => this.sequencer.queued > 0,
       onError: deps.onError,
       settings: deps.searchIndexer,
     });
@@ -113,11 +110,6 @@ export class Ledger {
   tick(): void {
     // A safety net: the indexer is also woken by every append.
     this.indexer.poke();
-    // Closes count committed entries by receivedAt, so no stamped batch may be half-way to disk.
-    this.sequencer.between(() => this.tickNow());
-  }
-
-  private tickNow(): void {
     let failure: string | undefined;
     try {
       this.periods.closeDue();
@@ -192,29 +184,22 @@ export class Ledger {
     return this.keyInfo;
   }
 
-  health(): { signing: 'ok' | 'halted'; haltReason?: string; lastTickError?: string; writerFailure?: string } {
+  health(): { signing: 'ok' | 'halted'; haltReason?: string; lastTickError?: string } {
     const halted = this.checkpointer.halted;
-    const writerFailure = this.deps.writer?.failure;
     return {
       signing: halted ? 'halted' : 'ok',
       ...(halted ? { haltReason: halted } : {}),
       ...(this.lastTickError ? { lastTickError: this.lastTickError } : {}),
-      ...(writerFailure ? { writerFailure } : {}),
     };
   }
 
   /** Commits what is queued, signs a final checkpoint, stops the cadence and the indexer. The store stays open. */
-  close(): Promise<void> {
+  close(): void {
     this.indexer.stop();
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
-    const drained = this.sequencer.close();
-    // Inline writes are all done by now: sign at once, so a caller that does not wait sees it.
-    if (!this.sequencer.busy) {
-      this.tick();
-      return Promise.resolve();
-    }
-    return drained.then(() => this.tick());
+    this.sequencer.close();
+    this.tick();
   }
 
   /** The latest stored checkpoint must be a root of the stored tree; otherwise never sign again. */

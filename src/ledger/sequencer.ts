@@ -1,21 +1,24 @@
 /**
- * The one writer. Submissions queue up and are committed together in one durable transaction
- * (group commit) by a BatchWriter, inline or on the writer thread. At most one batch is in
- * flight: the next is built from the head the last one left, and the head only moves once a
- * batch is durable. A submission's promise MUST NOT resolve before its batch is (synchronous=FULL:
- * fsynced). Work that must see no batch half-way (period closes) runs `between` batches.
+ * The one writer. Submissions queue up and are committed together in one durable SQLite
+ * transaction (group commit); each entry gets its index, `prev` (the previous leaf hash) and
+ * `receivedAt` here, in the same step that extends the Merkle frontier, so the hash chain and
+ * the tree can never disagree. A submission's promise MUST NOT resolve before its commit
+ * has returned (synchronous=FULL: fsynced).
  */
 import type { Crypto } from '../crypto/types.js';
-import { toHex } from '../crypto/bytes.js';
-import type { Frontier } from '../merkle/index.js';
-import { ZERO_HASH_HEX } from '../evidence/index.js';
-import { asStoreError, type Store } from '../store/index.js';
-import { buildBatch, type AppendResult, type BuiltBatch, type Head, type Submission } from './batch-builder.js';
-import { inlineBatchWriter, type BatchWriter } from './batch-writer.js';
+import { bytesEqual, toHex } from '../crypto/bytes.js';
+import { Frontier, leafHash as hashLeaf, type NewNode } from '../merkle/index.js';
+import {
+  ZERO_HASH_HEX,
+  decodeLeaf,
+  encodeLeaf,
+  formatTimestamp,
+  type EntryEnvelope,
+  type EvidenceRecord,
+} from '../evidence/index.js';
+import { asStoreError, type EntryRow, type IdempotencyRow, type Store } from '../store/index.js';
 import type { Clock } from './clock.js';
 import { LedgerError } from './errors.js';
-
-export type { AppendedEntry, AppendResult, Submission } from './batch-builder.js';
 
 export interface SequencerOptions {
   /** Close a batch once it holds this many records. */
@@ -29,14 +32,38 @@ export interface SequencerOptions {
   /** Refuse (QUEUE_FULL) past this many queued records instead of growing memory. */
   queueMax: number;
   clock: Clock;
-  /** Where batches are written; default: inline on the store's connection. */
-  writer?: BatchWriter;
+}
+
+export interface Submission {
+  source: string;
+  records: EvidenceRecord[];
+  idempotency?: { key: string; requestHash: Uint8Array };
+}
+
+export interface AppendedEntry {
+  index: number;
+  leaf: Uint8Array;
+  leafHash: Uint8Array;
+  envelope: EntryEnvelope;
+}
+
+export interface AppendResult {
+  entries: AppendedEntry[];
+  /** true when an Idempotency-Key matched an earlier, identical request */
+  replayed: boolean;
 }
 
 interface Pending {
   sub: Submission;
   resolve: (r: AppendResult) => void;
   reject: (e: unknown) => void;
+}
+
+/** What the last committed entry left behind: the next entry chains to it. */
+interface Head {
+  frontier: Frontier;
+  prevHex: string;
+  lastReceivedMs: number;
 }
 
 export class Sequencer {
@@ -47,11 +74,6 @@ export class Sequencer {
   private head: Head;
   private floorMs = 0;
   private closed = false;
-  private readonly writer: BatchWriter;
-  private inFlight = false;
-  /** Run once the batch in flight has landed, before the next is built. */
-  private afterLanding: (() => void)[] = [];
-  private drainedWaiters: (() => void)[] = [];
 
   constructor(
     private readonly store: Store,
@@ -59,7 +81,6 @@ export class Sequencer {
     frontier: Frontier,
     private readonly opts: SequencerOptions,
   ) {
-    this.writer = opts.writer ?? inlineBatchWriter(store);
     const last = store.log.last();
     this.head = {
       frontier,
@@ -82,23 +103,12 @@ export class Sequencer {
     return this.queuedRecords;
   }
 
-  /** Records are waiting or being written. */
-  get busy(): boolean {
-    return this.queuedRecords > 0 || this.inFlight;
-  }
-
   /**
    * No entry may be stamped before `ms` from now on: used when a period closes at its end,
    * so a clock that steps backwards cannot slip an entry into a closed period.
    */
   raiseFloor(ms: number): void {
     this.floorMs = Math.max(this.floorMs, ms);
-  }
-
-  /** Runs `fn` now when no batch is in flight, else as soon as it has landed (before the next is built). */
-  between(fn: () => void): void {
-    if (this.inFlight) this.afterLanding.push(fn);
-    else fn();
   }
 
   submit(sub: Submission): Promise<AppendResult> {
@@ -113,20 +123,15 @@ export class Sequencer {
     });
   }
 
-  /**
-   * Refuses new submissions and commits what is queued. With an inline writer everything is
-   * written before this returns; the promise resolves once nothing is queued or in flight.
-   */
-  close(): Promise<void> {
+  /** Commits what is queued, then refuses new submissions. */
+  close(): void {
     this.closed = true;
     this.cancelScheduled();
-    while (this.queue.length && !this.inFlight) this.flush();
-    if (!this.busy) return Promise.resolve();
-    return new Promise((resolve) => this.drainedWaiters.push(resolve));
+    while (this.queue.length) this.flush();
   }
 
   private schedule(): void {
-    if (this.immediate || this.inFlight) return; // a landing batch flushes what waits
+    if (this.immediate) return;
     if (this.queuedRecords >= this.opts.batchMax || this.opts.batchWaitMs === 0) {
       // A full batch, or no wait asked for: commit in the check phase of this very turn.
       this.cancelScheduled();
@@ -145,7 +150,6 @@ export class Sequencer {
 
   private flushAndReschedule(): void {
     this.cancelScheduled();
-    if (this.inFlight) return;
     this.flush();
     if (this.queue.length) this.schedule();
   }
@@ -160,49 +164,115 @@ export class Sequencer {
     }
     const batch = this.queue.splice(0, take);
     this.queuedRecords -= records;
-    let built: BuiltBatch<Pending>;
     try {
-      const nowMs = Math.max(this.opts.clock(), this.head.lastReceivedMs, this.floorMs);
-      built = buildBatch(this.c, this.store, this.head, batch, nowMs);
+      this.commit(batch);
     } catch (err) {
       // A read that failed while the batch was being built (e.g. an idempotency lookup on a
       // locked or failing disk): nothing was written; every writer in the batch hears why.
+      // Settling a promise twice is a no-op, so those already answered keep their answer.
       const reason = asStoreError(err, 'building a batch');
       for (const p of batch) p.reject(reason);
-      return;
     }
-    if (!built.write) return this.land(built);
-    let written: void | Promise<void>;
-    try {
-      written = this.writer.write(built.write);
-    } catch (err) {
-      return this.refuse(built, err);
+  }
+
+  private commit(batch: Pending[]): void {
+    const next: Head = { ...this.head, frontier: this.head.frontier.clone() };
+    const nowMs = Math.max(this.opts.clock(), next.lastReceivedMs, this.floorMs);
+    const receivedAt = formatTimestamp(nowMs);
+    const rows: EntryRow[] = [];
+    const nodes: NewNode[] = [];
+    const keys: IdempotencyRow[] = [];
+    const outcomes: { p: Pending; result?: AppendResult; error?: unknown }[] = [];
+    const inBatch = new Map<string, { requestHash: Uint8Array; result: AppendResult }>();
+
+    for (const p of batch) {
+      const { sub } = p;
+      const idem = sub.idempotency;
+      const scope = idem && `${sub.source}\n${idem.key}`;
+      if (idem && scope) {
+        const earlier = inBatch.get(scope) ?? this.storedResult(sub.source, idem.key);
+        if (earlier) {
+          outcomes.push(
+            bytesEqual(earlier.requestHash, idem.requestHash)
+              ? { p, result: { entries: earlier.result.entries, replayed: true } }
+              : { p, error: new LedgerError('IDEMPOTENCY_CONFLICT', 'Idempotency-Key was used for a different request', 'Idempotency-Key') },
+          );
+          continue;
+        }
+      }
+      let entries: AppendedEntry[];
+      try {
+        // Encode every record first: a record that cannot be encoded fails its own submission only.
+        let index = next.frontier.size;
+        let prev = next.prevHex;
+        entries = sub.records.map((record) => {
+          const envelope: EntryEnvelope = { v: 1, index, prev, receivedAt, source: sub.source, record };
+          const leaf = encodeLeaf(envelope);
+          const leafHash = hashLeaf(this.c, leaf);
+          prev = toHex(leafHash);
+          index++;
+          return { index: envelope.index, leaf, leafHash, envelope };
+        });
+      } catch (err) {
+        outcomes.push({ p, error: new LedgerError('INVALID_ENTRY', (err as Error).message, undefined, { cause: err }) });
+        continue;
+      }
+      for (const e of entries) {
+        nodes.push(...next.frontier.append(e.leafHash));
+        rows.push(toRow(e.envelope, e.leaf, e.leafHash));
+      }
+      const lastEntry = entries.at(-1);
+      if (lastEntry) next.prevHex = toHex(lastEntry.leafHash);
+      next.lastReceivedMs = nowMs;
+      const result = { entries, replayed: false };
+      if (idem && scope) {
+        inBatch.set(scope, { requestHash: idem.requestHash, result });
+        keys.push({ source: sub.source, key: idem.key, requestHash: idem.requestHash, firstIndex: entries[0]!.index, count: entries.length, createdAt: receivedAt });
+      }
+      outcomes.push({ p, result });
     }
-    if (!written) return this.land(built);
-    this.inFlight = true;
-    written.then(
-      () => this.land(built),
-      (err: unknown) => this.refuse(built, err),
-    ).finally(() => this.landed());
+
+    if (rows.length) {
+      try {
+        this.store.transaction(() => {
+          this.store.log.append(rows, nodes);
+          for (const k of keys) this.store.idempotency.add(k);
+        });
+      } catch (err) {
+        // Nothing was written: the head stays where it was and every writer in the batch hears why.
+        for (const o of outcomes) (o.error ? o.p.reject(o.error) : o.p.reject(err));
+        return;
+      }
+      this.head = next;
+    }
+    for (const o of outcomes) (o.error ? o.p.reject(o.error) : o.p.resolve(o.result!));
   }
 
-  /** The batch is durable: the head moves and every submission gets its answer. */
-  private land(built: BuiltBatch<Pending>): void {
-    if (built.write) this.head = built.next;
-    for (const o of built.outcomes) (o.error ? o.p.reject(o.error) : o.p.resolve(o.result!));
+  /** The entries an earlier, committed request with this key produced, if any. */
+  private storedResult(source: string, key: string): { requestHash: Uint8Array; result: AppendResult } | undefined {
+    const row = this.store.idempotency.find(source, key);
+    if (!row) return undefined;
+    const entries: AppendedEntry[] = [];
+    for (const e of this.store.log.iterate(row.firstIndex, row.firstIndex + row.count)) {
+      entries.push({ index: e.index, leaf: e.leaf, leafHash: e.leafHash, envelope: decodeLeaf(e.leaf) });
+    }
+    return { requestHash: row.requestHash, result: { entries, replayed: true } };
   }
+}
 
-  /** Nothing was written: the head stays where it was and every writer in the batch hears why. */
-  private refuse(built: BuiltBatch<Pending>, err: unknown): void {
-    for (const o of built.outcomes) o.p.reject(o.error ?? err);
-  }
-
-  /** Runs what waited for the landing, then writes what queued meanwhile at once (the next group commit). */
-  private landed(): void {
-    this.inFlight = false;
-    for (const fn of this.afterLanding.splice(0)) fn();
-    this.cancelScheduled();
-    if (this.queue.length && !this.inFlight) this.flush();
-    if (!this.busy) for (const resolve of this.drainedWaiters.splice(0)) resolve();
-  }
+function toRow(env: EntryEnvelope, leaf: Uint8Array, leafHash: Uint8Array): EntryRow {
+  const r = env.record;
+  return {
+    index: env.index,
+    leaf,
+    leafHash,
+    receivedAt: env.receivedAt,
+    source: env.source,
+    type: r.type,
+    controlId: r.controlId,
+    system: r.system,
+    actorId: r.actor.id,
+    subjectId: r.subject.id,
+    occurredAt: r.occurredAt,
+  };
 }

@@ -29,7 +29,6 @@ describe('configuration from the environment', () => {
       batchWaitMs: 0,
       queueMax: 20000,
       prepareThreads: Math.max(1, availableParallelism() - 1),
-      writerThread: true,
       logLevel: 'info',
     });
   });
@@ -54,7 +53,6 @@ describe('configuration from the environment', () => {
         LEDGER_BATCH_WAIT_MS: '3',
         LEDGER_QUEUE_MAX: '100',
         LEDGER_PREPARE_THREADS: '0',
-        LEDGER_WRITER_THREAD: '0',
         LOG_LEVEL: 'debug',
       }),
     ).toEqual({
@@ -70,7 +68,6 @@ describe('configuration from the environment', () => {
       batchWaitMs: 3,
       queueMax: 100,
       prepareThreads: 0,
-      writerThread: false,
       logLevel: 'debug',
     });
   });

@@ -146,9 +146,7 @@ function fillDisk(file: string): void {
 describe('disk full, simulated with PRAGMA max_page_count (SQLITE_FULL on the live connection)', () => {
   it('answers 503 + Retry-After, stores nothing it refused, and recovers when the cap is lifted', async () => {
     const f = ledgerFolder('ledger-full-sim-');
-    // The cap is a property of one connection, so entries must be written on that one: the
-    // inline writer. A writer thread's own connection hitting a full disk is the tmpfs test above.
-    const s = await startInProcess(f, {}, { LEDGER_WRITER_THREAD: '0' });
+    const s = await startInProcess(f);
     try {
       const writer = await createToken(s.url, f.adminToken, 'writer');
       const db = s.store.db;

@@ -42,7 +42,7 @@ export function healthRoutes(ledger: Ledger): Router {
     const ageMs = latest ? ledger.clock() - Date.parse(latest.signedAt) : Infinity;
     const stale = unsigned > 0 && ageMs > STALE_INTERVALS * ledger.settings.checkpointIntervalMs;
     const notWritable = writeProblem();
-    const ready = health.signing === 'ok' && !health.lastTickError && !health.writerFailure && !stale && !notWritable;
+    const ready = health.signing === 'ok' && !health.lastTickError && !stale && !notWritable;
     if (!ready) res.set('Retry-After', '1');
     res.status(ready ? 200 : 503).json({
       status: ready ? 'ready' : 'not ready',
