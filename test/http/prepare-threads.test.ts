@@ -33,7 +33,7 @@ describe('a pool of preparation threads', () => {
   let pool: WorkerPreparer;
   beforeAll(async () => {
     // Every request through a thread, even a lone one, so the comparisons below compare something.
-    pool = await WorkerPreparer.start(2, { inlineWhenAlone: false });
+    pool = await WorkerPreparer.start(2, { inlineWhenIdle: false });
   });
   afterAll(() => pool.close());
 
@@ -70,7 +70,7 @@ describe('a pool of preparation threads', () => {
   });
 
   it('answers the requests of a thread that stops with 503, replaces the thread and goes on', async () => {
-    const own = await WorkerPreparer.start(1, { inlineWhenAlone: false });
+    const own = await WorkerPreparer.start(1, { inlineWhenIdle: false });
     try {
       const inFlight = Array.from({ length: 20 }, (_, i) => own.prepare(utf8(JSON.stringify(rotation(i))), 'entry'));
       // A crash from outside (as an out-of-memory kill would be): the private worker, on purpose.

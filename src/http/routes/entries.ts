@@ -40,17 +40,11 @@ export function entryRoutes(ledger: Ledger, preparer: BodyPreparer): Router {
   const fiscal = ledger.settings.fiscalYearStart;
   const view = (e: Parameters<typeof entryView>[0]) => entryView(e, fiscal);
 
-  let appending = 0; // appends being served right now
   const append = async (req: Request, kind: BodyKind) => {
-    appending++;
-    try {
-      const prepared = await preparer.prepare(req.rawBody, kind, appending === 1);
-      const key = idempotencyKey(req);
-      const records = prepared.map((p) => p.record);
-      return await ledger.append(req.principal!.source, records, key, kind);
-    } finally {
-      appending--;
-    }
+    const prepared = await preparer.prepare(req.rawBody, kind);
+    const key = idempotencyKey(req);
+    const records = prepared.map((p) => p.record);
+    return ledger.append(req.principal!.source, records, key, kind);
   };
 
   r.post('/v1/entries', requireRole('writer'), jsonBody({ parse: false }), async (req: Request, res: Response) => {
