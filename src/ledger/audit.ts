@@ -65,6 +65,11 @@ export interface AuditReport {
 }
 
 export function auditLedger(store: Store, opts: AuditOptions): AuditReport {
+  // One snapshot: a ledger writing to the file meanwhile must not look like a tampered one.
+  return store.readSnapshot(() => auditSnapshot(store, opts));
+}
+
+function auditSnapshot(store: Store, opts: AuditOptions): AuditReport {
   const c = opts.crypto;
   const now = opts.now ?? (() => performance.now());
   const started = now();

@@ -44,6 +44,7 @@ export class SearchIndexer {
   #immediate: NodeJS.Immediate | undefined;
   #partial: NodeJS.Timeout | undefined;
   #retry: NodeJS.Timeout | undefined;
+  #steppedThisTurn = false;
 
   constructor(private readonly deps: SearchIndexerDeps) {
     this.settings = {
@@ -108,7 +109,13 @@ export class SearchIndexer {
    */
   poke(): void {
     if (!this.#running || this.#retry) return;
-    if (this.lag > this.settings.lagCap && !this.tryStep()) return;
+    // Every settled append pokes; over the cap, one step per event-loop turn, however many
+    // appends a group commit settled (each step is a chunk and a durable commit).
+    if (this.lag > this.settings.lagCap && !this.#steppedThisTurn) {
+      this.#steppedThisTurn = true;
+      setImmediate(() => (this.#steppedThisTurn = false)).unref();
+      if (!this.tryStep()) return;
+    }
     this.schedule();
   }
 

@@ -88,6 +88,14 @@ export class Store {
     this.putMeta.run(key, value);
   }
 
+  /**
+   * Runs `fn` in one read transaction: every read sees the same snapshot of the file (WAL), even
+   * while the service commits to it. Long reads hold back WAL checkpoints meanwhile.
+   */
+  readSnapshot<T>(fn: () => T): T {
+    return this.db.transaction(fn).deferred();
+  }
+
   /** Runs `fn` in one IMMEDIATE transaction: all of it is written, or none. */
   transaction<T>(fn: () => T): T {
     try {

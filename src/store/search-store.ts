@@ -83,10 +83,10 @@ export class SearchStore {
     return written;
   }
 
-  /** The first index in [from, to) whose `field` is `value`, if any. */
-  firstIndexOf(field: SearchField, value: SearchValue, from: number, to: number): number | undefined {
-    if (!this.stmts || from >= to) return undefined;
-    return this.stmts.first.get(SEARCH_FIELDS[field], value, from, to) as number | undefined;
+  /** The first indexed entry (below `to`) whose stored leaf hash is `leafHash`, checked against the entry itself. */
+  firstIndexOfLeafHash(leafHash: Uint8Array, to: number): number | undefined {
+    if (!this.stmts || to <= 0) return undefined;
+    return this.stmts.firstLeafHash.get(leafHash, to) as number | undefined;
   }
 
   /**
@@ -127,7 +127,9 @@ function prepare(db: Db) {
     through: db.prepare('SELECT max(through) FROM search_batches').pluck(),
     insertChunk: db.prepare(`INSERT INTO entry_search (field, value, idx) SELECT field, value, idx FROM (\n  ${CHUNK_ROWS}\n) ORDER BY field, value, idx`),
     insertBatch: db.prepare('INSERT INTO search_batches (through) VALUES (?)'),
-    first: db.prepare('SELECT idx FROM entry_search WHERE field = ? AND value = ? AND idx >= ? AND idx < ? ORDER BY idx LIMIT 1').pluck(),
+    // A search row is only a pointer: the entry it names must really have that leaf hash.
+    firstLeafHash: db.prepare(`SELECT s.idx FROM entry_search s JOIN entries e ON e.idx = s.idx
+      WHERE s.field = ${SEARCH_FIELDS.leafHash} AND s.value = ? AND e.leaf_hash = s.value AND s.idx < ? ORDER BY s.idx LIMIT 1`).pluck(),
     present: db.prepare(
       `SELECT ${SEARCH_FIELD_NAMES.map((n) => `(EXISTS (SELECT 1 FROM entry_search WHERE field = ${SEARCH_FIELDS[n]} AND value = ? AND idx = ?) << ${SEARCH_FIELDS[n]})`).join(' | ')}`,
     ).pluck(),

@@ -124,6 +124,19 @@ describe('search indexer', () => {
     expect(ledger.searchIndexedThrough).toBeGreaterThan(0);
   });
 
+  it('far over the cap, a group commit that settles many appends runs one step in that turn, not one per append', async () => {
+    const { store, ledger } = openLedger();
+    await stream(ledger, 2000);
+    ledger.start(); // one step at once, then idle steps on later turns
+    const steps = () => store.db.prepare('SELECT count(*) FROM search_batches').pluck().get() as number;
+    // 40 submissions, one group commit: all settle, and poke, within one turn; each answer
+    // notes how many steps have run by then.
+    const seen: number[] = [];
+    await Promise.all(Array.from({ length: 40 }, (_, i) => ledger.append('writer', records(5000 + i, 1)).then(() => seen.push(steps()))));
+    expect(ledger.searchLag).toBeGreaterThan(INDEXER.lagCap);
+    expect(Math.max(...seen) - Math.min(...seen)).toBeLessThanOrEqual(1);
+  });
+
   it('when idle it catches up to a lag of zero, indexing every entry', async () => {
     const { store, ledger } = openLedger();
     await stream(ledger, 1000);
