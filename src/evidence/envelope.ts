@@ -100,9 +100,15 @@ function checkEnvelope(value: unknown, schema: z.ZodType<EntryEnvelope> = envelo
   throw new EvidenceError(code, problems.map((p) => p.message).join('; '), problems);
 }
 
+/** The last timestamp found canonical: every entry of a batch carries the same one. */
+let lastCanonicalTimestamp = '';
+
 function isCanonicalTimestamp(text: string): boolean {
+  if (text === lastCanonicalTimestamp) return true;
   // The round trip rejects dates that do not exist, like 2026-02-30.
-  return RECEIVED_AT.test(text) && new Date(text).toISOString() === text;
+  const ok = RECEIVED_AT.test(text) && new Date(text).toISOString() === text;
+  if (ok) lastCanonicalTimestamp = text;
+  return ok;
 }
 
 /** RFC 3339 UTC with milliseconds (`2026-09-14T02:00:00.000Z`) of epoch milliseconds, years 0000–9999. */

@@ -23,6 +23,17 @@ export function appendedView(e: EntrySource): AppendedView {
   return { index: e.index, leafHash: toHex(e.leafHash), leaf: toBase64(e.leaf), entry: e.envelope ?? decodeLeaf(e.leaf) };
 }
 
+/**
+ * The JSON text of appendedView(e), for append answers (a 1,000-entry batch answer is about 1 MB):
+ * the leaf is the RFC 8785 JSON of the envelope, so its text is `entry` as it stands, and Node's
+ * native base64 and hex replace the browser-safe encoders on this server-only path.
+ */
+export function appendedJson(e: EntrySource): string {
+  const leaf = Buffer.from(e.leaf.buffer, e.leaf.byteOffset, e.leaf.byteLength);
+  const leafHash = Buffer.from(e.leafHash.buffer, e.leafHash.byteOffset, e.leafHash.byteLength).toString('hex');
+  return `{"index":${e.index},"leafHash":"${leafHash}","leaf":"${leaf.toString('base64')}","entry":${leaf.toString('utf8')}}`;
+}
+
 export function entryView(e: EntrySource, fiscalYearStart: number): EntryView {
   const view = appendedView(e);
   return { ...view, late: isLate(view.entry.record.occurredAt, view.entry.receivedAt, fiscalYearStart) };
