@@ -48,21 +48,19 @@ export function requestLog(logger: Logger): RequestHandler {
     const offered = req.get(REQUEST_ID_HEADER);
     const id = offered !== undefined && SANE_REQUEST_ID.test(offered) ? offered : randomUUID();
     req.id = id;
-    req.log = logger.child({ reqId: id });
+    // Most requests never log anything of their own: the child logger is made on first use.
+    let child: Logger | undefined;
+    Object.defineProperty(req, 'log', { get: () => (child ??= logger.child({ reqId: id })), configurable: true });
     res.setHeader(REQUEST_ID_HEADER, id);
 
-    let logged = false;
-    const done = (aborted: boolean) => {
-      if (logged) return;
-      logged = true;
+    // 'close' comes last, whether the answer was complete ('finish' before it) or the client went away.
+    res.once('close', () => {
+      const aborted = !res.writableFinished;
       const durationMs = Math.round(Number(process.hrtime.bigint() - started) / 1e3) / 1e3;
-      const line = { method: req.method, path: req.originalUrl, status: res.statusCode, durationMs, aborted };
-      if (res.statusCode >= 500) req.log.error(line, 'request');
-      else req.log.info(line, 'request');
-    };
-    res.once('finish', () => done(false));
-    // 'close' without 'finish': the client went away before the answer was complete.
-    res.once('close', () => done(!res.writableFinished));
+      const line = { reqId: id, method: req.method, path: req.originalUrl, status: res.statusCode, durationMs, aborted };
+      if (res.statusCode >= 500) logger.error(line, 'request');
+      else logger.info(line, 'request');
+    });
     next();
   };
 }
