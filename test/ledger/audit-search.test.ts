@@ -7,13 +7,13 @@ import { copyFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { nodeCrypto } from '../../src/crypto/node.js';
 import { verifierKeyOf, type SignerKey } from '../../src/note/index.js';
-import { auditLedger, type AuditReport } from '../../src/ledger/audit.js';
-import { SEARCH_FIELDS, Store } from '../../src/store/index.js';
+import type { AuditReport } from '../../src/ledger/audit.js';
+import { SEARCH_FIELDS } from '../../src/store/index.js';
 import type { EvidenceRecord } from '../../src/evidence/index.js';
 import { approval, openTestLedger, rotation } from '../support/ledger.js';
 import { tempDir } from '../support/tmp.js';
+import { auditFile, tamperedCopy } from '../support/tamper.js';
 
 const SIZE = 300;
 const INDEXED = 250;
@@ -23,7 +23,6 @@ const TRIGGERS = ['entry_search_no_update', 'entry_search_no_delete', 'search_ba
 let dir: ReturnType<typeof tempDir>;
 let pristine: string;
 let signer: SignerKey;
-let copies = 0;
 
 beforeAll(async () => {
   dir = tempDir('ledger-audit-search-');
@@ -43,22 +42,11 @@ beforeAll(async () => {
 afterAll(() => dir.cleanup());
 
 function tampered(change: (db: Database.Database) => void): string {
-  const file = path.join(dir.dir, `copy-${++copies}.db`);
-  copyFileSync(pristine, file);
-  const db = new Database(file);
-  for (const name of TRIGGERS) db.exec(`DROP TRIGGER IF EXISTS ${name}`);
-  change(db);
-  db.close();
-  return file;
+  return tamperedCopy(dir.dir, pristine, TRIGGERS, change);
 }
 
 function audit(file: string): AuditReport {
-  const store = Store.open(file, { readonly: true });
-  try {
-    return auditLedger(store, { crypto: nodeCrypto, key: verifierKeyOf(signer), maxFindings: 1000 });
-  } finally {
-    store.close();
-  }
+  return auditFile(file, verifierKeyOf(signer));
 }
 
 describe('ledger audit of the search index', () => {

@@ -17,6 +17,7 @@ import { Store } from '../../src/store/index.js';
 import type { EvidenceRecord } from '../../src/evidence/index.js';
 import { approval, openTestLedger, rotation, TEST_ORIGIN } from '../support/ledger.js';
 import { tempDir } from '../support/tmp.js';
+import { auditFile, tamperedCopy } from '../support/tamper.js';
 
 /** 10 rounds of 30 entries, a checkpoint after each: checkpoints at 0, 30, 60, ..., 300. */
 const ROUNDS = 10;
@@ -41,7 +42,6 @@ let dir: ReturnType<typeof tempDir>;
 let pristine: string;
 let signer: SignerKey;
 let latestNote: string;
-let copies = 0;
 
 beforeAll(async () => {
   dir = tempDir('ledger-audit-');
@@ -74,31 +74,15 @@ afterAll(() => dir.cleanup());
 
 /** A fresh copy of the pristine database, changed by `change` with the triggers dropped. */
 function tampered(change: (db: Database.Database) => void): string {
-  const file = path.join(dir.dir, `copy-${++copies}.db`);
-  copyFileSync(pristine, file);
-  const db = new Database(file);
-  for (const name of TRIGGERS) db.exec(`DROP TRIGGER IF EXISTS ${name}`);
-  change(db);
-  db.close();
-  return file;
+  return tamperedCopy(dir.dir, pristine, TRIGGERS, change);
 }
 
 function audit(file: string, key = verifierKeyOf(signer)): AuditReport {
-  const store = Store.open(file, { readonly: true });
-  try {
-    return auditLedger(store, { crypto: nodeCrypto, key, maxFindings: 1000 });
-  } finally {
-    store.close();
-  }
+  return auditFile(file, key);
 }
 
 function auditWithoutKey(file: string): AuditReport {
-  const store = Store.open(file, { readonly: true });
-  try {
-    return auditLedger(store, { crypto: nodeCrypto });
-  } finally {
-    store.close();
-  }
+  return auditFile(file);
 }
 
 const leafOf = (db: Database.Database, index: number): Buffer =>
