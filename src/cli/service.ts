@@ -2,10 +2,10 @@
  * Starts the ledger service: configuration, store, signing key, ledger, HTTP. Used by
  * `ledger serve` (and so `npm start`) and by tests that need a real server on a port.
  */
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { Config } from '../config.js';
 import { nodeCrypto } from '../crypto/node.js';
-import { createApp } from '../http/app.js';
+import { createHandler } from '../http/app.js';
 import { WorkerPreparer, inlinePreparer } from '../http/prepare-pool.js';
 import { createLogger, type Logger } from '../http/request-log.js';
 import { generateToken, ROLES, type Role } from '../http/tokens.js';
@@ -55,9 +55,9 @@ export async function startService(config: Config, options: ServiceOptions = {})
     ledger.start();
 
     const preparer = config.prepareThreads > 0 ? await WorkerPreparer.start(config.prepareThreads) : inlinePreparer();
-    const app = createApp({ ledger, logger, adminToken: config.adminToken, preparer });
+    const handler = createHandler({ ledger, logger, adminToken: config.adminToken, preparer });
     const server = await new Promise<Server>((resolve, reject) => {
-      const s = app.listen(config.port, config.host, () => resolve(s));
+      const s = createServer(handler).listen(config.port, config.host, () => resolve(s));
       s.once('error', reject);
     }).catch(async (err: unknown) => {
       await preparer.close();

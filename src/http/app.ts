@@ -1,7 +1,9 @@
 /** The express application: routes, auth, logging and the one error handler. No SQL here. */
+import type { RequestListener } from 'node:http';
 import express, { type Express } from 'express';
 import type { Ledger } from '../ledger/ledger.js';
-import { authenticate } from './auth.js';
+import { authenticate, principalResolver } from './auth.js';
+import { fastAppend } from './fast-append.js';
 import { mapDomainError } from './errors-map.js';
 import { createProblemHandler, notFoundHandler } from './problem.js';
 import { inlinePreparer, type BodyPreparer } from './prepare-pool.js';
@@ -41,4 +43,18 @@ export function createApp({ ledger, logger, adminToken, preparer = inlinePrepare
   app.use(notFoundHandler);
   app.use(createProblemHandler([mapDomainError]));
   return app;
+}
+
+/**
+ * What the server runs: appends through the fast path (fast-append.ts), every other request
+ * through the express app, which serves appends too when the fast path does not take them.
+ */
+export function createHandler(options: AppOptions): RequestListener {
+  const preparer = options.preparer ?? inlinePreparer();
+  const app = createApp({ ...options, preparer });
+  const principalOf = principalResolver(options.ledger.store.tokens, { adminToken: options.adminToken, now: options.ledger.clock });
+  const append = fastAppend({ ledger: options.ledger, preparer, logger: options.logger, principalOf, mappers: [mapDomainError] });
+  return (req, res) => {
+    if (!append(req, res)) app(req, res);
+  };
 }

@@ -5,7 +5,7 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
-import { forbidden, unauthorized } from './problem.js';
+import { forbidden, unauthorized, type HttpProblem } from './problem.js';
 import { hashToken, type Role } from './tokens.js';
 
 export type { Role };
@@ -68,37 +68,44 @@ declare global {
  * otherwise; it never rejects by itself, so public routes stay public. {@link requireRole} decides.
  */
 export function authenticate(directory: TokenDirectory, options: AuthenticateOptions = {}): RequestHandler {
+  const principalOf = principalResolver(directory, options);
+  return (req, _res, next) => {
+    req.principal = principalOf(req.get('Authorization'));
+    next();
+  };
+}
+
+/**
+ * The principal an `Authorization` header value carries, or undefined when it carries none that
+ * is valid (what {@link authenticate} sets; the append fast path calls it directly).
+ */
+export function principalResolver(directory: TokenDirectory, options: AuthenticateOptions = {}): (authorization: string | undefined) => Principal | undefined {
   const now = options.now ?? Date.now;
   // Compare hashes, not texts: equal lengths for timingSafeEqual, and the secret's length stays hidden.
   const adminHash = options.adminToken ? hashToken(options.adminToken) : undefined;
-  return (req, _res, next) => {
-    req.principal = undefined;
-    const token = bearerToken(req.get('Authorization'));
-    if (token === undefined) return next();
+  return (authorization) => {
+    const token = bearerToken(authorization);
+    if (token === undefined) return undefined;
     const hash = hashToken(token);
-    if (adminHash && timingSafeEqual(hash, adminHash)) {
-      req.principal = { ...ENV_ADMIN_PRINCIPAL };
-      return next();
-    }
+    if (adminHash && timingSafeEqual(hash, adminHash)) return { ...ENV_ADMIN_PRINCIPAL };
     const record = directory.findByHash(hash);
-    if (record && isUsable(record, now())) {
-      req.principal = { tokenId: record.id, role: record.role, source: record.source };
-    }
-    next();
+    return record && isUsable(record, now()) ? { tokenId: record.id, role: record.role, source: record.source } : undefined;
   };
 }
 
 /** Admits a principal that may act as one of `roles`; 401 without one, 403 for another role. */
 export function requireRole(...roles: Role[]): RequestHandler {
   if (roles.length === 0) throw new TypeError('requireRole needs at least one role');
-  return (req, _res, next) => {
-    const principal = req.principal;
-    if (!principal) return next(unauthorized());
-    if (!ACTS_AS[principal.role].some((role) => roles.includes(role))) {
-      return next(forbidden(`A ${principal.role} token may not do this; it needs ${roles.join(' or ')}.`));
-    }
-    next();
-  };
+  return (req, _res, next) => next(roleProblem(req.principal, roles));
+}
+
+/** Why `principal` may not act as one of `roles` (401 or 403), or undefined when it may. */
+export function roleProblem(principal: Principal | undefined, roles: readonly Role[]): HttpProblem | undefined {
+  if (!principal) return unauthorized();
+  if (!ACTS_AS[principal.role].some((role) => roles.includes(role))) {
+    return forbidden(`A ${principal.role} token may not do this; it needs ${roles.join(' or ')}.`);
+  }
+  return undefined;
 }
 
 function bearerToken(header: string | undefined): string | undefined {

@@ -4,6 +4,7 @@
  * silently accept: invalid UTF-8, a byte order mark, escaped lone surrogates, duplicate object
  * keys (JSON.parse keeps the last), numbers beyond a double's range, and very deep nesting.
  */
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import type { RequestHandler } from 'express';
 import { badRequest, payloadTooLarge, unsupportedMediaType, type HttpProblem } from './problem.js';
 
@@ -40,12 +41,34 @@ export function jsonBody(options: JsonBodyOptions = {}): RequestHandler {
   return (req, _res, next) => {
     req.body = undefined;
     req.rawBody = undefined;
-    if (!hasBody(req.headers)) return next();
-    const typeProblem = checkContentType(req.get('Content-Type'), req.get('Content-Encoding'));
-    if (typeProblem) return next(typeProblem);
-    const declared = Number(req.get('Content-Length') ?? '0');
-    if (declared > limit) return next(tooLarge(limit));
+    readJsonBody(req, limit).then(
+      (raw) => {
+        try {
+          req.rawBody = raw;
+          if (parse && raw !== undefined) req.body = parseStrictJson(raw, maxDepth);
+          next();
+        } catch (error) {
+          next(error);
+        }
+      },
+      (problem: unknown) => next(problem),
+    );
+  };
+}
 
+/**
+ * The bytes of an `application/json` body (undefined when the request has none), read with the
+ * checks above; rejects with a 415, 413 or 400 problem. Used by {@link jsonBody} and by the
+ * append fast path (fast-append.ts), which runs before express.
+ */
+export function readJsonBody(req: IncomingMessage, limit = DEFAULT_JSON_LIMIT_BYTES): Promise<Uint8Array | undefined> {
+  if (!hasBody(req.headers)) return Promise.resolve(undefined);
+  const typeProblem = checkContentType(req.headers['content-type'], req.headers['content-encoding']);
+  if (typeProblem) return Promise.reject(typeProblem);
+  const declared = Number(req.headers['content-length'] ?? '0');
+  if (declared > limit) return Promise.reject(tooLarge(limit));
+
+  return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let received = 0;
     let settled = false;
@@ -55,16 +78,9 @@ export function jsonBody(options: JsonBodyOptions = {}): RequestHandler {
       req.off('data', onData).off('end', onEnd).off('error', onCutOff).off('close', onCutOff);
       if (problem) {
         req.resume(); // discard the rest; node keeps the connection usable
-        return next(problem);
+        return reject(problem);
       }
-      try {
-        const raw = new Uint8Array(Buffer.concat(chunks, received));
-        if (parse) req.body = parseStrictJson(raw, maxDepth);
-        req.rawBody = raw;
-        next();
-      } catch (error) {
-        next(error);
-      }
+      resolve(new Uint8Array(Buffer.concat(chunks, received)));
     };
     // Count as bytes arrive and stop keeping them past the limit (chunked bodies declare no length).
     const onData = (chunk: Buffer) => {
@@ -76,7 +92,7 @@ export function jsonBody(options: JsonBodyOptions = {}): RequestHandler {
     // An error or a 'close' before 'end': the client went away mid-body.
     const onCutOff = () => finish(badRequest('The request body was cut off.'));
     req.on('data', onData).on('end', onEnd).on('error', onCutOff).on('close', onCutOff);
-  };
+  });
 }
 
 /** Decodes and parses body bytes with the checks above; throws a 400 problem on any of them. */
@@ -93,7 +109,7 @@ export function parseStrictJson(raw: Uint8Array, maxDepth = DEFAULT_JSON_MAX_DEP
   return JSON.parse(text);
 }
 
-function hasBody(headers: NodeJS.Dict<string | string[]>): boolean {
+function hasBody(headers: IncomingHttpHeaders): boolean {
   const length = headers['content-length'];
   return headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }

@@ -104,20 +104,30 @@ export function createProblemHandler(mappers: readonly ProblemMapper[] = registe
   return (error: unknown, req, res, next) => {
     // Headers already gone: only express's default handler can still abort the connection.
     if (res.headersSent) return next(error);
-    const { problem, expected } = toProblem(error, mappers);
-    if (problem.status >= 500) logFailure(req, error, problem, expected);
-    const body: ProblemBody = {
-      type: problem.type,
-      title: problem.title,
-      status: problem.status,
-      detail: problem.detail,
-      instance: req.originalUrl.split('?')[0] ?? req.path,
-    };
-    if (problem.field !== undefined) body.field = problem.field;
-    if (problem.errors !== undefined) body.errors = problem.errors;
-    if (problem.headers) res.set(problem.headers);
-    res.status(problem.status).set('Content-Type', PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
+    const answer = problemAnswer(error, mappers, req.originalUrl.split('?')[0] ?? req.path);
+    if (answer.problem.status >= 500) logFailure(req, error, answer.problem, answer.expected);
+    res.status(answer.problem.status).set(answer.headers).send(answer.body);
   };
+}
+
+export interface ProblemAnswer {
+  problem: HttpProblem;
+  /** the code meant this answer (a problem or a mapped domain error), so it is no bug */
+  expected: boolean;
+  headers: Record<string, string>;
+  /** the JSON text of the ProblemBody */
+  body: string;
+}
+
+/** The answer for `error` at the path `instance`, for the error middleware and the append fast path. */
+export function problemAnswer(error: unknown, mappers: readonly ProblemMapper[] = registeredMappers, instance: string): ProblemAnswer {
+  const { problem, expected } = toProblem(error, mappers);
+  const body: ProblemBody = { type: problem.type, title: problem.title, status: problem.status, detail: problem.detail, instance };
+  if (problem.field !== undefined) body.field = problem.field;
+  if (problem.errors !== undefined) body.errors = problem.errors;
+  // The charset express's res.send adds to text: written here, both paths answer the same header.
+  const headers = { ...problem.headers, 'Content-Type': `${PROBLEM_CONTENT_TYPE}; charset=utf-8` };
+  return { problem, expected, headers, body: JSON.stringify(body) };
 }
 
 /** The error middleware, using the registered mappers. Mount it last. */

@@ -4,6 +4,7 @@
  * Headers and bodies are never logged: they carry bearer tokens and evidence.
  */
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestHandler } from 'express';
 import { pino, stdTimeFunctions, type DestinationStream, type LevelWithSilent, type Logger } from 'pino';
 
@@ -44,23 +45,30 @@ export function createLogger(level: LogLevel = 'info', destination?: Destination
 
 export function requestLog(logger: Logger): RequestHandler {
   return (req, res, next) => {
-    const started = process.hrtime.bigint();
-    const offered = req.get(REQUEST_ID_HEADER);
-    const id = offered !== undefined && SANE_REQUEST_ID.test(offered) ? offered : randomUUID();
+    const id = requestIdFor(req.get(REQUEST_ID_HEADER));
     req.id = id;
     // Most requests never log anything of their own: the child logger is made on first use.
     let child: Logger | undefined;
     Object.defineProperty(req, 'log', { get: () => (child ??= logger.child({ reqId: id })), configurable: true });
     res.setHeader(REQUEST_ID_HEADER, id);
-
-    // 'close' comes last, whether the answer was complete ('finish' before it) or the client went away.
-    res.once('close', () => {
-      const aborted = !res.writableFinished;
-      const durationMs = Math.round(Number(process.hrtime.bigint() - started) / 1e3) / 1e3;
-      const line = { reqId: id, method: req.method, path: req.originalUrl, status: res.statusCode, durationMs, aborted };
-      if (res.statusCode >= 500) logger.error(line, 'request');
-      else logger.info(line, 'request');
-    });
+    logWhenDone(logger, req, res, id, req.originalUrl);
     next();
   };
+}
+
+/** The client's request id when it is sane, else a new one. */
+export function requestIdFor(offered: string | undefined): string {
+  return offered !== undefined && SANE_REQUEST_ID.test(offered) ? offered : randomUUID();
+}
+
+/** Writes the request's one line when it ends: complete ('finish' came before 'close') or cut off. */
+export function logWhenDone(logger: Logger, req: IncomingMessage, res: ServerResponse, id: string, path: string | undefined): void {
+  const started = process.hrtime.bigint();
+  res.once('close', () => {
+    const aborted = !res.writableFinished;
+    const durationMs = Math.round(Number(process.hrtime.bigint() - started) / 1e3) / 1e3;
+    const line = { reqId: id, method: req.method, path, status: res.statusCode, durationMs, aborted };
+    if (res.statusCode >= 500) logger.error(line, 'request');
+    else logger.info(line, 'request');
+  });
 }

@@ -4,7 +4,7 @@ import { nodeCrypto } from '../../src/crypto/node.js';
 import { generateSignerKey, type SignerKey } from '../../src/note/index.js';
 import { Ledger, type LedgerSettings } from '../../src/ledger/ledger.js';
 import { Store } from '../../src/store/index.js';
-import { createApp } from '../../src/http/app.js';
+import { createHandler } from '../../src/http/app.js';
 import { createLogger } from '../../src/http/request-log.js';
 import type { BodyPreparer } from '../../src/http/prepare-pool.js';
 import { generateToken, ROLES, type Role } from '../../src/http/tokens.js';
@@ -29,7 +29,8 @@ export interface TestLedger {
   signer: SignerKey;
   dbPath: string;
   tokens: Record<Role, string>;
-  app: ReturnType<typeof createApp>;
+  /** The server's request handler: the append fast path, then the express app. */
+  app: ReturnType<typeof createHandler>;
   now: { ms: number };
   cleanup(): void;
 }
@@ -55,7 +56,7 @@ export function openTestLedger(
     store.tokens.add({ id: g.id, hash: g.hash, role, source: `test-${role}`, createdAt: 'x', expiresAt: null });
     tokens[role] = g.token;
   }
-  const app = createApp({ ledger, logger: createLogger('silent'), adminToken: opts.adminToken, ...(opts.preparer ? { preparer: opts.preparer } : {}) });
+  const app = createHandler({ ledger, logger: createLogger('silent'), adminToken: opts.adminToken, ...(opts.preparer ? { preparer: opts.preparer } : {}) });
   return {
     ledger,
     store,

@@ -1,27 +1,16 @@
 /** POST /v1/entries, POST /v1/entries/batch, GET /v1/entries/{index}, GET /v1/entries, tlog-proof. */
 import { Router, type Request, type Response } from 'express';
 import type { Ledger } from '../../ledger/ledger.js';
-import { appendedJson, entryView } from '../../ledger/entry-view.js';
+import { entryView } from '../../ledger/entry-view.js';
 import { LedgerError } from '../../ledger/errors.js';
 import { jsonBody } from '../json-body.js';
-import { badRequest, notFound } from '../problem.js';
+import { notFound } from '../problem.js';
+import { answerAppend } from '../append.js';
 import type { BodyKind } from '../prepare-body.js';
 import type { BodyPreparer } from '../prepare-pool.js';
 import { optionalIndexParam, parseIndexParam } from '../params.js';
 import { requireRole } from '../auth.js';
 import { listEntries } from './entry-listing.js';
-
-/** Printable ASCII without spaces, like the IETF idempotency-key draft's examples; bounded. */
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
-
-function idempotencyKey(req: Request): string | undefined {
-  const key = req.get('Idempotency-Key');
-  if (key === undefined) return undefined;
-  if (!IDEMPOTENCY_KEY.test(key)) {
-    throw badRequest('Idempotency-Key must be 1 to 255 printable ASCII characters without spaces', 'Idempotency-Key');
-  }
-  return key;
-}
 
 /**
  * Sends JSON text without the ETag express computes over every body: an append's answer is never
@@ -40,22 +29,13 @@ export function entryRoutes(ledger: Ledger, preparer: BodyPreparer): Router {
   const fiscal = ledger.settings.fiscalYearStart;
   const view = (e: Parameters<typeof entryView>[0]) => entryView(e, fiscal);
 
-  const append = async (req: Request, kind: BodyKind) => {
-    const prepared = await preparer.prepare(req.rawBody, kind);
-    const key = idempotencyKey(req);
-    const records = prepared.map((p) => p.record);
-    return ledger.append(req.principal!.source, records, key, kind);
+  const append = async (req: Request, res: Response, kind: BodyKind) => {
+    const answer = await answerAppend(ledger, preparer, req.principal!.source, req.rawBody, kind, req.get('Idempotency-Key'));
+    sendAnswer(res, answer.status, answer.json);
   };
 
-  r.post('/v1/entries', requireRole('writer'), jsonBody({ parse: false }), async (req: Request, res: Response) => {
-    const result = await append(req, 'entry');
-    sendAnswer(res, result.replayed ? 200 : 201, appendedJson(result.entries[0]!));
-  });
-
-  r.post('/v1/entries/batch', requireRole('writer'), jsonBody({ parse: false }), async (req: Request, res: Response) => {
-    const result = await append(req, 'batch');
-    sendAnswer(res, result.replayed ? 200 : 201, `{"entries":[${result.entries.map(appendedJson).join(',')}]}`);
-  });
+  r.post('/v1/entries', requireRole('writer'), jsonBody({ parse: false }), (req: Request, res: Response) => append(req, res, 'entry'));
+  r.post('/v1/entries/batch', requireRole('writer'), jsonBody({ parse: false }), (req: Request, res: Response) => append(req, res, 'batch'));
 
   r.get('/v1/entries', requireRole('auditor'), (req, res) => {
     res.json(listEntries(ledger, req.query));

@@ -1,0 +1,43 @@
+/**
+ * One append request, from its body bytes to its answer: prepared (parsed, validated,
+ * canonicalised) by the preparer, sequenced and made durable by the ledger, answered as JSON
+ * text. Shared by the express routes and the fast path in front of express (fast-append.ts).
+ */
+import type { Ledger } from '../ledger/ledger.js';
+import { appendedJson } from '../ledger/entry-view.js';
+import type { BodyKind } from './prepare-body.js';
+import type { BodyPreparer } from './prepare-pool.js';
+import { badRequest } from './problem.js';
+
+/** Printable ASCII without spaces, like the IETF idempotency-key draft's examples; bounded. */
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+export interface AppendAnswer {
+  /** 201 for new entries, 200 for an idempotent replay */
+  status: number;
+  json: string;
+}
+
+/** Appends the records of `raw` for `source`; rejects with an HttpProblem or a domain error. */
+export async function answerAppend(
+  ledger: Ledger,
+  preparer: BodyPreparer,
+  source: string,
+  raw: Uint8Array | undefined,
+  kind: BodyKind,
+  idempotencyHeader: string | undefined,
+): Promise<AppendAnswer> {
+  const prepared = await preparer.prepare(raw, kind);
+  const key = idempotencyKey(idempotencyHeader);
+  const result = await ledger.append(source, prepared.map((p) => p.record), key, kind);
+  const json = kind === 'entry' ? appendedJson(result.entries[0]!) : `{"entries":[${result.entries.map(appendedJson).join(',')}]}`;
+  return { status: result.replayed ? 200 : 201, json };
+}
+
+function idempotencyKey(header: string | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  if (!IDEMPOTENCY_KEY.test(header)) {
+    throw badRequest('Idempotency-Key must be 1 to 255 printable ASCII characters without spaces', 'Idempotency-Key');
+  }
+  return header;
+}

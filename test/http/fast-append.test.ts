@@ -1,0 +1,96 @@
+/**
+ * The append fast path in front of express (src/http/fast-append.ts) must answer exactly what
+ * the express routes answer, and take nothing but the two exact append paths.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
+import request from 'supertest';
+import { createApp } from '../../src/http/app.js';
+import { principalResolver } from '../../src/http/auth.js';
+import { mapDomainError } from '../../src/http/errors-map.js';
+import { fastAppend } from '../../src/http/fast-append.js';
+import { inlinePreparer } from '../../src/http/prepare-pool.js';
+import { createLogger } from '../../src/http/request-log.js';
+import { openTestLedger, rotation, approval, type TestLedger } from '../support/ledger.js';
+
+function fastOnly(t: TestLedger): { handler: RequestListener; taken: (req: IncomingMessage, res: ServerResponse) => boolean } {
+  const taken = fastAppend({
+    ledger: t.ledger,
+    preparer: inlinePreparer(),
+    logger: createLogger('silent'),
+    principalOf: principalResolver(t.store.tokens, { now: t.ledger.clock }),
+    mappers: [mapDomainError],
+  });
+  // Anything the fast path does not take answers 599, which no scenario below may see.
+  return { taken, handler: (req, res) => void (taken(req, res) || res.writeHead(599).end()) };
+}
+
+type Scenario = [name: string, path: string, role: 'writer' | 'auditor' | null, body: string | undefined, headers?: Record<string, string>];
+
+const json = { 'Content-Type': 'application/json' };
+const SCENARIOS: Scenario[] = [
+  ['no token', '/v1/entries', null, JSON.stringify(rotation(1)), json],
+  ['an auditor token', '/v1/entries', 'auditor', JSON.stringify(rotation(1)), json],
+  ['not JSON', '/v1/entries', 'writer', 'hi', { 'Content-Type': 'text/plain' }],
+  ['malformed JSON', '/v1/entries', 'writer', '{"type":', json],
+  ['no body', '/v1/entries', 'writer', undefined],
+  ['a secret', '/v1/entries', 'writer', JSON.stringify({ ...rotation(1), details: { password: 'Zx8!qL2#vR9@tY4$wE7^' } }), json],
+  ['a bad Idempotency-Key', '/v1/entries', 'writer', JSON.stringify(rotation(1)), { ...json, 'Idempotency-Key': 'has space' }],
+  ['a record', '/v1/entries?ignored=1', 'writer', JSON.stringify(rotation(1)), { ...json, 'Idempotency-Key': 'k-1' }],
+  ['its retry', '/v1/entries', 'writer', JSON.stringify(rotation(1)), { ...json, 'Idempotency-Key': 'k-1' }],
+  ['the key for another record', '/v1/entries', 'writer', JSON.stringify(rotation(2)), { ...json, 'Idempotency-Key': 'k-1' }],
+  ['a body past 1 MiB', '/v1/entries', 'writer', JSON.stringify({ ...rotation(3), details: { x: 'a'.repeat(1024 * 1024) } }), json],
+  ['a batch', '/v1/entries/batch', 'writer', JSON.stringify({ records: [rotation(4), approval(5)] }), json],
+  ['a batch with a bad second record', '/v1/entries/batch', 'writer', JSON.stringify({ records: [rotation(6), { ...approval(7), controlId: '' }] }), json],
+  ['a client request id', '/v1/entries', 'writer', JSON.stringify(rotation(8)), { ...json, 'X-Request-Id': 'client-id-42' }],
+];
+
+async function answers(t: TestLedger, handler: RequestListener) {
+  const out = [];
+  for (const [name, path, role, body, headers = {}] of SCENARIOS) {
+    let req = request(createServer(handler)).post(path).set(headers);
+    if (role) req = req.set('Authorization', `Bearer ${t.tokens[role]}`);
+    const res = await (body === undefined ? req : req.send(body));
+    out.push({
+      name,
+      status: res.status,
+      type: res.headers['content-type'],
+      auth: res.headers['www-authenticate'],
+      requestId: headers['X-Request-Id'] ? res.headers['x-request-id'] : typeof res.headers['x-request-id'],
+      body: res.text ? JSON.parse(res.text) : undefined,
+    });
+  }
+  return out;
+}
+
+describe('the append fast path', () => {
+  let a: TestLedger;
+  let b: TestLedger;
+  beforeEach(() => {
+    a = openTestLedger();
+    b = openTestLedger();
+  });
+  afterEach(() => {
+    a.cleanup();
+    b.cleanup();
+  });
+
+  it('takes POST to the two exact append paths only, and leaves every other request untouched', () => {
+    const { taken } = fastOnly(a);
+    const res = {} as ServerResponse; // never touched when not taken
+    const req = (method: string, url: string) => ({ method, url }) as IncomingMessage;
+    for (const [method, url] of [['GET', '/v1/entries'], ['POST', '/v1/entries/'], ['POST', '/V1/entries'], ['POST', '/v1/entriesx'], ['POST', '/v1/proofs'], ['HEAD', '/v1/entries'], ['PUT', '/v1/entries/batch']]) {
+      expect(taken(req(method!, url!), res), `${method} ${url}`).toBe(false);
+    }
+  });
+
+  it('answers every scenario exactly as the express routes do', async () => {
+    const fast = await answers(a, fastOnly(a).handler);
+    const viaExpress = await answers(b, createApp({ ledger: b.ledger, logger: createLogger('silent') }));
+    expect(fast.map((r) => r.status)).not.toContain(599);
+    expect(fast).toEqual(viaExpress);
+    // And it did append: the same entries in both logs.
+    expect(a.store.log.size()).toBe(b.store.log.size());
+    expect(a.store.log.size()).toBe(4);
+  });
+});
