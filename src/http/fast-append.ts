@@ -36,7 +36,8 @@ export function fastAppend(deps: FastAppendDeps): (req: IncomingMessage, res: Se
     const path = query < 0 ? url : url.slice(0, query);
     const kind = PATHS[path];
     if (kind === undefined) return false;
-    void serve(deps, req, res, kind, path);
+    // serve answers every error itself; should even that fail, the connection is cut, never the process.
+    serve(deps, req, res, kind, path).catch(() => res.destroy());
     return true;
   };
 }
