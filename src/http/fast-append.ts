@@ -25,7 +25,10 @@ export interface FastAppendDeps {
   mappers: readonly ProblemMapper[];
 }
 
-const PATHS: Readonly<Record<string, BodyKind>> = { '/v1/entries': 'entry', '/v1/entries/batch': 'batch' };
+const PATHS: ReadonlyMap<string, BodyKind> = new Map([
+  ['/v1/entries', 'entry'],
+  ['/v1/entries/batch', 'batch'],
+]);
 
 /** Serves the request and returns true when it is an append; returns false, touching nothing, otherwise. */
 export function fastAppend(deps: FastAppendDeps): (req: IncomingMessage, res: ServerResponse) => boolean {
@@ -34,10 +37,13 @@ export function fastAppend(deps: FastAppendDeps): (req: IncomingMessage, res: Se
     const url = req.url ?? '';
     const query = url.indexOf('?');
     const path = query < 0 ? url : url.slice(0, query);
-    const kind = PATHS[path];
+    const kind = PATHS.get(path);
     if (kind === undefined) return false;
     // serve answers every error itself; should even that fail, the connection is cut, never the process.
-    serve(deps, req, res, kind, path).catch(() => res.destroy());
+    serve(deps, req, res, kind, path).catch((err: unknown) => {
+      deps.logger.error({ err, path }, 'answering an append failed');
+      res.destroy();
+    });
     return true;
   };
 }
@@ -52,7 +58,7 @@ async function serve(deps: FastAppendDeps, req: IncomingMessage, res: ServerResp
     if (denied) throw denied;
     const raw = await readJsonBody(req);
     const answer = await answerAppend(deps.ledger, deps.preparer, principal!.source, raw, kind, single(req.headers['idempotency-key']));
-    res.writeHead(answer.status, { 'Content-Type': 'application/json; charset=utf-8' }).end(answer.json);
+    send(res, answer.status, { 'Content-Type': 'application/json; charset=utf-8' }, answer.json);
   } catch (error) {
     const answer = problemAnswer(error, deps.mappers, path);
     if (answer.problem.status >= 500) {
@@ -61,8 +67,13 @@ async function serve(deps: FastAppendDeps, req: IncomingMessage, res: ServerResp
       else deps.logger.error(fields, 'request failed');
     }
     if (res.headersSent) res.destroy();
-    else res.writeHead(answer.problem.status, answer.headers).end(answer.body);
+    else send(res, answer.problem.status, answer.headers, answer.body);
   }
+}
+
+/** With its length, as express's res.send does: no chunked framing, and HTTP/1.0 keep-alive still works. */
+function send(res: ServerResponse, status: number, headers: Record<string, string>, body: string): void {
+  res.writeHead(status, { ...headers, 'Content-Length': String(Buffer.byteLength(body)) }).end(body);
 }
 
 /** A header express would read with req.get: node joins repeats of most headers already. */
