@@ -12,6 +12,7 @@ import { formatVerifierKey, generateSignerKey, verifierKeyOf } from '../../src/n
 import type { EvidenceRecord } from '../../src/evidence/index.js';
 import { approval, openTestLedger, TEST_ORIGIN } from '../support/ledger.js';
 import { tempDir } from '../support/tmp.js';
+import { savePristine } from '../support/tamper.js';
 
 const ENTRIES = 40;
 
@@ -29,11 +30,7 @@ beforeAll(async () => {
     t.now.ms += 1000;
     t.ledger.tick();
   }
-  t.ledger.close();
-  t.store.close();
-  pristine = path.join(dir.dir, 'pristine.db');
-  copyFileSync(t.dbPath, pristine);
-  t.cleanup();
+  pristine = savePristine(t, dir.dir);
 });
 
 afterAll(() => dir.cleanup());

@@ -3,8 +3,6 @@
  * the ledger's back, and progress claimed beyond the log, are each found and named. The log
  * holds 300 entries of which the first 250 are indexed; expected counts are derived by hand.
  */
-import { copyFileSync } from 'node:fs';
-import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifierKeyOf, type SignerKey } from '../../src/note/index.js';
@@ -13,7 +11,7 @@ import { SEARCH_FIELDS } from '../../src/store/index.js';
 import type { EvidenceRecord } from '../../src/evidence/index.js';
 import { approval, openTestLedger, rotation } from '../support/ledger.js';
 import { tempDir } from '../support/tmp.js';
-import { auditFile, tamperedCopy } from '../support/tamper.js';
+import { auditFile, savePristine, tamperedCopy } from '../support/tamper.js';
 
 const SIZE = 300;
 const INDEXED = 250;
@@ -32,11 +30,7 @@ beforeAll(async () => {
   for (let i = 0; i < SIZE; i += 100) await t.ledger.append('test-writer', records.slice(i, i + 100));
   // Three steps, so several progress rows exist; the last 50 entries stay unindexed.
   for (const step of [100, 100, 50]) t.ledger.indexSearchStep(step);
-  t.ledger.close();
-  t.store.close();
-  pristine = path.join(dir.dir, 'pristine.db');
-  copyFileSync(t.dbPath, pristine);
-  t.cleanup();
+  pristine = savePristine(t, dir.dir);
 });
 
 afterAll(() => dir.cleanup());

@@ -6,8 +6,7 @@
  * the audit itself.
  */
 import { createHash } from 'node:crypto';
-import { copyFileSync, readFileSync } from 'node:fs';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nodeCrypto } from '../../src/crypto/node.js';
@@ -17,7 +16,7 @@ import { Store } from '../../src/store/index.js';
 import type { EvidenceRecord } from '../../src/evidence/index.js';
 import { approval, openTestLedger, rotation, TEST_ORIGIN } from '../support/ledger.js';
 import { tempDir } from '../support/tmp.js';
-import { auditFile, tamperedCopy } from '../support/tamper.js';
+import { auditFile, savePristine, tamperedCopy } from '../support/tamper.js';
 
 /** 10 rounds of 30 entries, a checkpoint after each: checkpoints at 0, 30, 60, ..., 300. */
 const ROUNDS = 10;
@@ -63,11 +62,7 @@ beforeAll(async () => {
     t.ledger.tick();
   }
   latestNote = t.ledger.latestCheckpoint()!.note;
-  t.ledger.close();
-  t.store.close();
-  pristine = path.join(dir.dir, 'pristine.db');
-  copyFileSync(t.dbPath, pristine);
-  t.cleanup();
+  pristine = savePristine(t, dir.dir);
 });
 
 afterAll(() => dir.cleanup());

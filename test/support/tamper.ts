@@ -6,8 +6,19 @@ import { nodeCrypto } from '../../src/crypto/node.js';
 import type { VerifierKey } from '../../src/note/index.js';
 import { auditLedger, type AuditReport } from '../../src/ledger/audit.js';
 import { Store } from '../../src/store/index.js';
+import type { TestLedger } from './ledger.js';
 
 let copies = 0;
+
+/** Closes the test ledger and keeps a copy of its file in `dir` as `pristine.db`; returns its path. */
+export function savePristine(t: TestLedger, dir: string): string {
+  t.ledger.close();
+  t.store.close();
+  const pristine = path.join(dir, 'pristine.db');
+  copyFileSync(t.dbPath, pristine);
+  t.cleanup();
+  return pristine;
+}
 
 /** A fresh copy of `pristine` in `dir`, changed by `change` with the named triggers dropped first. */
 export function tamperedCopy(dir: string, pristine: string, triggers: readonly string[], change: (db: Database.Database) => void): string {
