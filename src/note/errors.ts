@@ -19,7 +19,9 @@ export type NoteErrorCode =
   /** The checkpoint is valid but names another log than the one expected. */
   | 'ORIGIN_MISMATCH'
   /** The text is not a well-formed C2SP tlog-proof. */
-  | 'MALFORMED_PROOF';
+  | 'MALFORMED_PROOF'
+  /** The text is not a well-formed C2SP tlog-policy (syntax, names, keys, quorum). */
+  | 'MALFORMED_POLICY';
 
 export class NoteError extends Error {
   override readonly name = 'NoteError';

@@ -7,3 +7,5 @@ export * from './keys.js';
 export * from './signed-note.js';
 export * from './checkpoint.js';
 export * from './tlog-proof.js';
+export * from './cosignature.js';
+export * from './policy.js';

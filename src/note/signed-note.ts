@@ -118,6 +118,22 @@ function splitNote(note: string): { text: string; lines: SignatureLine[] } {
   return { text, lines: rawLines.map(parseSignatureLine) };
 }
 
+/** One signature line of a note, parsed but not verified. */
+export interface NoteSignatureLine extends NoteSignature {
+  /** The whole line, without its newline. */
+  readonly line: string;
+  /** The signature bytes after the 4-byte key hash. */
+  readonly signatureBytes: Uint8Array;
+}
+
+/**
+ * Splits a signed note into its text and its signature lines (C2SP signed-note §Format),
+ * syntax only: nothing is verified. Cosignature checks (cosignature.ts) build on it.
+ */
+export function splitSignedNote(note: string | Uint8Array): { text: string; lines: NoteSignatureLine[] } {
+  return splitNote(decodeNote(note));
+}
+
 const idOf = (name: string, hash: number): string => `${formatKeyHash(hash)}+${name}`;
 
 function indexVerifiers(c: Crypto, verifiers: VerifierKey[]): Map<string, VerifierKey> {
