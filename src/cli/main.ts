@@ -7,6 +7,7 @@ import { backupCommand } from './backup.js';
 import { restoreCommand } from './restore.js';
 import { auditCommand } from './audit.js';
 import { verifyCommands } from './verify.js';
+import { witnessCommand } from './witness.js';
 
 const program = new Command()
   .name('ledger')
@@ -19,5 +20,6 @@ program.addCommand(backupCommand());
 program.addCommand(restoreCommand());
 program.addCommand(auditCommand());
 for (const command of verifyCommands()) program.addCommand(command);
+program.addCommand(witnessCommand());
 
 await program.parseAsync(process.argv);
