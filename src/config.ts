@@ -3,8 +3,13 @@
  * is reported at once, each under its variable's name, so one failed start shows all the fixes.
  * An empty variable counts as unset (compose files and shells produce them easily).
  */
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
+import { nodeCrypto } from './crypto/node.js';
+import { parseWitnessPolicy, type WitnessPolicy } from './note/index.js';
+import { policyNameProblems } from './ledger/witness-names.js';
+import { DEFAULT_WITNESS_RETRY_MAX_MS } from './ledger/witness-client.js';
 
 /** The contract's default port. */
 export const DEFAULT_PORT = 8080;
@@ -41,6 +46,7 @@ export const DEFAULT_QUEUE_MAX = 20_000;
  */
 export const DEFAULT_PREPARE_THREADS = Math.max(1, availableParallelism() - 1);
 export const DEFAULT_LOG_LEVEL = 'info';
+
 /** Long enough that the admin token cannot be guessed. */
 export const MIN_ADMIN_TOKEN_LENGTH = 32;
 /** setTimeout fires at once for delays above 2^31 - 1 ms, so no interval may exceed it. */
@@ -64,6 +70,10 @@ export interface Config {
   queueMax: number;
   prepareThreads: number;
   logLevel: LogLevel;
+  /** LEDGER_WITNESS_POLICY: a C2SP tlog-policy file, parsed; undefined: the ledger runs unwitnessed. */
+  witnessPolicy: WitnessPolicy | undefined;
+  witnessPolicyFile: string | undefined;
+  witnessRetryMaxMs: number;
 }
 
 export interface ConfigProblem {
@@ -118,6 +128,8 @@ const ENV_SCHEMA = z.object({
   LEDGER_BATCH_WAIT_MS: integer(DEFAULT_BATCH_WAIT_MS, 0, MAX_TIMER_MS),
   LEDGER_QUEUE_MAX: integer(DEFAULT_QUEUE_MAX, 1, 10_000_000),
   LEDGER_PREPARE_THREADS: integer(DEFAULT_PREPARE_THREADS, 0, 64),
+  LEDGER_WITNESS_POLICY: z.string().optional(),
+  LEDGER_WITNESS_RETRY_MAX_MS: integer(DEFAULT_WITNESS_RETRY_MAX_MS, 10, MAX_TIMER_MS),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default(DEFAULT_LOG_LEVEL),
 });
 
@@ -135,6 +147,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(parsed.error.issues.map((issue) => ({ variable: String(issue.path[0]), message: issue.message })));
   }
   const e = parsed.data;
+  const witnessPolicy = e.LEDGER_WITNESS_POLICY === undefined ? undefined : loadWitnessPolicy(e.LEDGER_WITNESS_POLICY);
   return {
     port: e.PORT,
     host: e.HOST,
@@ -149,5 +162,35 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     queueMax: e.LEDGER_QUEUE_MAX,
     prepareThreads: e.LEDGER_PREPARE_THREADS,
     logLevel: e.LOG_LEVEL,
+    witnessPolicy,
+    witnessPolicyFile: e.LEDGER_WITNESS_POLICY,
+    witnessRetryMaxMs: e.LEDGER_WITNESS_RETRY_MAX_MS,
   };
+}
+
+/**
+ * Reads and checks the witness policy: C2SP tlog-policy syntax, witness names the ledger may
+ * store, and a URL for every witness (the ledger must reach each one to ask for cosignatures).
+ */
+function loadWitnessPolicy(file: string): WitnessPolicy {
+  const problem = (message: string) => new ConfigError([{ variable: 'LEDGER_WITNESS_POLICY', message: `${file}: ${message}` }]);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw problem(`cannot read the policy file: ${(err as Error).message}`);
+  }
+  let policy: WitnessPolicy;
+  try {
+    policy = parseWitnessPolicy(nodeCrypto, text);
+  } catch (err) {
+    throw problem((err as Error).message);
+  }
+  const problems = policyNameProblems(policy);
+  for (const w of policy.witnesses) {
+    if (w.url === undefined) problems.push(`witness ${w.name} has no URL (witness <name> <vkey> <url>): the ledger could not ask it to cosign`);
+    else if (!/^https?:\/\/[^\s]+$/.test(w.url)) problems.push(`witness ${w.name}: URL ${JSON.stringify(w.url)} is not an http(s) URL`);
+  }
+  if (problems.length) throw problem(problems.join('; '));
+  return policy;
 }

@@ -13,6 +13,7 @@ import type { Clock } from '../ledger/clock.js';
 import { Ledger } from '../ledger/ledger.js';
 import { loadOrCreateSigningKey } from '../ledger/signing-key.js';
 import { formatTimestamp } from '../evidence/index.js';
+import { formatVerifierKey } from '../note/index.js';
 import { Store, StoreError, asStoreError } from '../store/index.js';
 
 export interface RunningService {
@@ -49,7 +50,10 @@ export async function startService(config: Config, options: ServiceOptions = {})
       settings: config,
       ...(options.clock ? { clock: options.clock } : {}),
       onError: (message, err) => logger.error({ err }, message),
+      ...(config.witnessPolicy ? { witnessPolicy: config.witnessPolicy, witnessRetryMaxMs: config.witnessRetryMaxMs } : {}),
+      onWitnessLog: (level, message, fields) => logger[level](fields ?? {}, message),
     });
+    checkPolicyNamesThisLog(config, ledger.key().verifierKey);
     if (created) print(`Created signing key ${config.keyFile}\nVerifier key: ${ledger.key().verifierKey}`);
     const devTokens = isNewLog && !config.adminToken && store.tokens.total() === 0 ? issueDevTokens(ledger, print) : undefined;
     ledger.start();
@@ -82,6 +86,13 @@ export async function startService(config: Config, options: ServiceOptions = {})
     store.close();
     throw err;
   }
+}
+
+/** A policy that lists logs must list this one: otherwise its verifiers would refuse every checkpoint. */
+function checkPolicyNamesThisLog(config: Config, verifierKey: string): void {
+  const logs = config.witnessPolicy?.logs ?? [];
+  if (logs.length === 0 || logs.some((l) => formatVerifierKey(l.key) === verifierKey)) return;
+  throw new Error(`LEDGER_WITNESS_POLICY ${config.witnessPolicyFile}: its log lines do not include this ledger's key ${verifierKey}`);
 }
 
 /** The signing key, with what to do about a missing or unusable one in the message. */

@@ -31,7 +31,9 @@ export interface BundlePlan {
  */
 export function planBundle(ledger: Ledger, query: BundleQuery, period?: Period, c: Crypto = nodeCrypto): BundlePlan {
   const store = ledger.store;
-  const latest = store.checkpoints.latest();
+  // With witnesses: the newest quorum checkpoint, else the newest signed (a verifier with the
+  // policy then refuses the bundle, naming the missing witnesses).
+  let latest = ledger.checkpointToServe() ?? ledger.checkpointToServe('signed');
   if (!latest) throw new LedgerError('NO_CHECKPOINT', 'no checkpoint has been signed yet; retry in a moment');
   const fiscalYearStart = ledger.settings.fiscalYearStart;
   const key = ledger.key();
@@ -44,6 +46,8 @@ export function planBundle(ledger: Ledger, query: BundleQuery, period?: Period, 
     // The periods API decides 409 (not closed yet) and 404 (ended before the first entry).
     const close = ledger.periods.view(period);
     anchor = { treeSize: close.treeSize, checkpoint: close.checkpoint };
+    // A close newer than the newest witnessed checkpoint: the close is the latest too.
+    if (latest.treeSize < close.treeSize) latest = { ...latest, treeSize: close.treeSize, note: close.checkpoint };
     from = store.log.countReceivedBefore(close.start);
     const reader = new CachingNodeReader(store.log);
     const proved = (index: number, treeSize: number): BundleEntry | null => {

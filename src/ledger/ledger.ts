@@ -6,7 +6,7 @@
 import type { Crypto } from '../crypto/types.js';
 import { bytesEqual, toBase64 } from '../crypto/bytes.js';
 import { Frontier, rootAt } from '../merkle/index.js';
-import { formatVerifierKey, verifierKeyOf, type SignerKey } from '../note/index.js';
+import { formatVerifierKey, verifierKeyOf, type SignerKey, type WitnessPolicy } from '../note/index.js';
 import type { EvidenceRecord } from '../evidence/index.js';
 import type { CheckpointRow, Store } from '../store/index.js';
 import { Checkpointer } from './checkpointer.js';
@@ -17,6 +17,8 @@ import { ProofService } from './proofs.js';
 import { Sequencer, type AppendResult } from './sequencer.js';
 import { SearchIndexer, type SearchIndexerSettings } from './search-indexer.js';
 import { requestHash } from './request-hash.js';
+import { Witnessing, type CloseWitnessing, type WitnessingHealth } from './witnessing.js';
+import { DEFAULT_WITNESS_RETRY_MAX_MS } from './witness-client.js';
 
 export interface LedgerSettings {
   batchMax: number;
@@ -36,7 +38,14 @@ export interface LedgerDeps {
   onError?: (message: string, err?: unknown) => void;
   /** Step size, lag cap and retry delay of the search indexer (defaults in search-indexer.ts). */
   searchIndexer?: Partial<SearchIndexerSettings>;
+  /** C2SP tlog-policy whose witnesses cosign each new checkpoint; none: unwitnessed, as before. */
+  witnessPolicy?: WitnessPolicy;
+  /** Longest back-off between attempts to reach a witness (default 30 s). */
+  witnessRetryMaxMs?: number;
+  /** Witness progress and refusals (info, warn); errors also go to onError. */
+  onWitnessLog?: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
 }
+
 
 export interface KeyInfo {
   origin: string;
@@ -61,6 +70,8 @@ export class Ledger {
   /** Tells the indexer that a submission settled (bound once: it runs after every append). */
   private readonly onSettled = (): void => this.indexer.poke();
   private readonly keyInfo: KeyInfo;
+  /** Present when a witness policy is configured. */
+  private readonly witnessing: Witnessing | undefined;
   private timer: NodeJS.Timeout | undefined;
   private lastTickError: string | undefined;
 
@@ -75,6 +86,7 @@ export class Ledger {
     this.sequencer = new Sequencer(store, c, frontier, { ...settings, clock: this.clock });
     this.checkpointer = new Checkpointer(store, c, signer, this.clock, {
       onHalt: (reason) => deps.onError?.(`CHECKPOINT SIGNING HALTED: ${reason}`),
+      onSigned: () => this.witnessing?.poke(),
     });
     this.indexer = new SearchIndexer({
       store,
@@ -83,7 +95,24 @@ export class Ledger {
       onError: deps.onError,
       settings: deps.searchIndexer,
     });
-    this.proofs = new ProofService(store, c);
+    this.witnessing = deps.witnessPolicy
+      ? new Witnessing({
+          store,
+          c,
+          policy: deps.witnessPolicy,
+          clock: this.clock,
+          retryMaxMs: deps.witnessRetryMaxMs ?? DEFAULT_WITNESS_RETRY_MAX_MS,
+          latestSigned: () => store.checkpoints.latest(),
+          log: (level, message, fields) => {
+            if (level === 'error') deps.onError?.(message, fields);
+            else deps.onWitnessLog?.(level, message, fields);
+          },
+        })
+      : undefined;
+    this.proofs = new ProofService(store, c, {
+      note: (row) => this.servedNote(row),
+      defaultSize: () => this.checkpointToServe()?.treeSize ?? this.proofs.signedSize(),
+    });
     this.periods = new PeriodCloser(this, settings.fiscalYearStart);
     this.verifyLatestCheckpoint();
   }
@@ -98,6 +127,7 @@ export class Ledger {
    */
   start(): void {
     this.indexer.start();
+    this.witnessing?.start();
     this.tick();
     this.timer = setInterval(() => this.tick(), this.settings.checkpointIntervalMs);
     this.timer.unref();
@@ -169,6 +199,46 @@ export class Ledger {
     return this.store.checkpoints.latest();
   }
 
+  /**
+   * The checkpoint note to serve as "the latest" (GET /v1/checkpoint, /tlog/checkpoint, default
+   * anchors): with a witness policy whose quorum asks for cosignatures, the newest checkpoint that
+   * meets it (undefined until one does); otherwise, or with `which: 'signed'`, the newest
+   * log-signed one. The note carries every cosignature line held for it.
+   */
+  checkpointToServe(which: 'witnessed' | 'signed' = 'witnessed'): CheckpointRow | undefined {
+    const latest = this.store.checkpoints.latest();
+    if (!latest || !this.witnessing) return latest;
+    const size = which === 'signed' ? latest.treeSize : this.witnessing.latestWitnessedSize();
+    const row = size === undefined ? undefined : size === latest.treeSize ? latest : this.store.checkpoints.at(size);
+    return row && { ...row, note: this.witnessing.note(row) };
+  }
+
+  /** The signed checkpoint at `treeSize` with the cosignature lines held for it. */
+  checkpointAtSize(treeSize: number): CheckpointRow | undefined {
+    const row = this.store.checkpoints.at(treeSize);
+    return row && { ...row, note: this.servedNote(row) };
+  }
+
+  /** A stored checkpoint's note followed by the cosignature lines held for it. */
+  servedNote(row: CheckpointRow): string {
+    return this.witnessing ? this.witnessing.note(row) : row.note;
+  }
+
+  /** True when a witness policy is configured (served notes may change as cosignatures arrive). */
+  get witnessed(): boolean {
+    return this.witnessing !== undefined;
+  }
+
+  /** A period close's witnessed status, when a witness policy is configured. */
+  closeWitnessing(closeSize: number): CloseWitnessing | undefined {
+    return this.witnessing?.closeStatus(closeSize);
+  }
+
+  /** Witnesses' progress for /readyz, when a witness policy is configured. */
+  witnessingHealth(): WitnessingHealth | undefined {
+    return this.witnessing?.health();
+  }
+
   /** Signs (or returns) the checkpoint at an exact size: used for period closes. */
   checkpointAt(size: number): CheckpointRow {
     if (size > this.sequencer.size) throw new LedgerError('OUT_OF_RANGE', `size ${size} is beyond the log`);
@@ -196,6 +266,8 @@ export class Ledger {
   /** Commits what is queued, signs a final checkpoint, stops the cadence and the indexer. The store stays open. */
   close(): void {
     this.indexer.stop();
+    // Stops at once: an answer still in flight is dropped, never written to a closing store.
+    void this.witnessing?.stop();
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     this.sequencer.close();

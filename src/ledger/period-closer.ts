@@ -15,6 +15,7 @@ import type { CheckpointRow, PeriodCloseRow, Store } from '../store/index.js';
 import type { Clock } from './clock.js';
 import { LedgerError } from './errors.js';
 import type { ProofService } from './proofs.js';
+import type { CloseWitnessing } from './witnessing.js';
 
 /**
  * Most closes one tick performs. A year of downtime is about 382 closes (365 days, 12 months,
@@ -35,6 +36,10 @@ export interface PeriodLedger {
   readonly size: number;
   raiseReceivedAtFloor(ms: number): void;
   checkpointAt(size: number): CheckpointRow;
+  /** The note to serve for a stored checkpoint (with the cosignature lines held for it). */
+  servedNote?(row: CheckpointRow): string;
+  /** The close's witnessed status, when a witness policy is configured. */
+  closeWitnessing?(closeSize: number): CloseWitnessing | undefined;
 }
 
 /** One closed period in a listing. */
@@ -51,6 +56,11 @@ export interface PeriodCloseView extends PeriodSummary {
   checkpoint: string;
   /** The previous close of the same kind, with the RFC 9162 §2.1.4 proof from its size to this one. */
   previous: { period: string; treeSize: number; consistency: string[] } | null;
+  /**
+   * With a witness policy: the first checkpoint at the close's size or later that meets the
+   * quorum, with the consistency proof from the close to it, or who has not cosigned yet.
+   */
+  witnessed?: (CloseWitnessing & { consistency?: string[] }) | undefined;
 }
 
 export class PeriodCloser {
@@ -111,14 +121,20 @@ export class PeriodCloser {
     const checkpoint = store.checkpoints.at(row.treeSize);
     if (!checkpoint) throw new Error(`the close of ${row.periodId} names checkpoint ${row.treeSize}, which is not stored`);
     const prev = store.periods.latestOfKind(row.kind, row.end);
+    const witnessed = this.ledger.closeWitnessing?.(row.treeSize);
     return {
       ...summary(row),
-      checkpoint: checkpoint.note,
+      checkpoint: this.ledger.servedNote ? this.ledger.servedNote(checkpoint) : checkpoint.note,
       // prev.treeSize >= 1 (no close has size 0), so a consistency proof from it always exists.
       previous: prev
         ? { period: prev.periodId, treeSize: prev.treeSize, consistency: this.ledger.proofs.consistency(prev.treeSize, row.treeSize).proof }
         : null,
+      ...(witnessed ? { witnessed: witnessed.quorum ? { ...witnessed, consistency: this.consistencyOrEmpty(row.treeSize, witnessed.treeSize) } : witnessed } : {}),
     };
+  }
+
+  private consistencyOrEmpty(from: number, to: number): string[] {
+    return from === to ? [] : this.ledger.proofs.consistency(from, to).proof;
   }
 
   /** Closed periods of `kind` (every kind when omitted), by end. */

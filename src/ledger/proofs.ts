@@ -7,7 +7,7 @@ import type { Crypto } from '../crypto/types.js';
 import { toHex } from '../crypto/bytes.js';
 import { consistencyProof, inclusionProof } from '../merkle/index.js';
 import { formatTlogProof } from '../note/index.js';
-import type { Store } from '../store/index.js';
+import type { CheckpointRow, Store } from '../store/index.js';
 import { LedgerError } from './errors.js';
 
 export interface InclusionAnswer {
@@ -23,10 +23,18 @@ export interface ConsistencyAnswer {
   proof: string[];
 }
 
+/** How checkpoints are served: with the cosignature lines held, and which is "the latest". */
+export interface ServedCheckpoints {
+  note(row: CheckpointRow): string;
+  /** Size of the checkpoint a tlog-proof uses when none is asked for. */
+  defaultSize(): number;
+}
+
 export class ProofService {
   constructor(
     private readonly store: Store,
     private readonly c: Crypto,
+    private readonly served?: ServedCheckpoints,
   ) {}
 
   /** Size of the latest signed checkpoint; proofs are served up to it. */
@@ -68,13 +76,13 @@ export class ProofService {
    * latest), with the entry's leaf bytes as `extra`, so the file alone proves the entry.
    */
   tlogProof(index: number, treeSize?: number): string {
-    const size = treeSize ?? this.signedSize();
+    const size = treeSize ?? this.served?.defaultSize() ?? this.signedSize();
     const checkpoint = this.store.checkpoints.at(size);
     if (!checkpoint) throw new LedgerError('NOT_FOUND', `no checkpoint was signed at size ${size}`, 'treeSize');
     const entry = this.store.log.entry(index);
     if (!entry) throw new LedgerError('NOT_FOUND', `no entry ${index}`, 'index');
     if (index >= size) throw new LedgerError('OUT_OF_RANGE', `entry ${index} is not in the tree of size ${size}`, 'treeSize');
     const proof = inclusionProof(this.c, index, size, this.store.log);
-    return formatTlogProof({ index, proof, checkpointNote: checkpoint.note, extra: entry.leaf });
+    return formatTlogProof({ index, proof, checkpointNote: this.served ? this.served.note(checkpoint) : checkpoint.note, extra: entry.leaf });
   }
 }

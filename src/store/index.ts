@@ -13,6 +13,7 @@ import { CheckpointStore } from './checkpoint-store.js';
 import { TokenStore } from './token-store.js';
 import { IdempotencyStore } from './idempotency-store.js';
 import { PeriodStore } from './period-store.js';
+import { CosignatureStore } from './cosignature-store.js';
 import { asStoreError } from './errors.js';
 import { WriterLock } from './writer-lock.js';
 
@@ -22,8 +23,9 @@ export type { CheckpointRow } from './checkpoint-store.js';
 export type { TokenRow, TokenRole } from './token-store.js';
 export type { IdempotencyRow } from './idempotency-store.js';
 export type { PeriodCloseRow, PeriodCloseKind } from './period-store.js';
+export type { CosignatureRow } from './cosignature-store.js';
 export { SEARCH_FIELDS, SEARCH_FIELD_NAMES, searchValues, type SearchField, type SearchValue } from './search-store.js';
-export { LogStore, CheckpointStore, TokenStore, IdempotencyStore, PeriodStore, SearchStore };
+export { LogStore, CheckpointStore, TokenStore, IdempotencyStore, PeriodStore, SearchStore, CosignatureStore };
 export { WriterLock, writerLockPath } from './writer-lock.js';
 export { backupDatabase, installDatabaseFile, removeDatabaseFiles, type BackupSummary } from './backup.js';
 
@@ -35,6 +37,8 @@ export class Store {
   readonly tokens: TokenStore;
   readonly idempotency: IdempotencyStore;
   readonly periods: PeriodStore;
+  /** Witness cosignatures of signed checkpoints (src/ledger/witnessing.ts). */
+  readonly cosignatures: CosignatureStore;
   private readonly getMeta;
   private readonly putMeta;
 
@@ -48,6 +52,7 @@ export class Store {
     this.tokens = new TokenStore(db);
     this.idempotency = new IdempotencyStore(db);
     this.periods = new PeriodStore(db);
+    this.cosignatures = new CosignatureStore(db);
     this.getMeta = db.prepare('SELECT value FROM meta WHERE key = ?').pluck();
     this.putMeta = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)');
   }

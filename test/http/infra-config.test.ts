@@ -30,6 +30,9 @@ describe('configuration from the environment', () => {
       queueMax: 20000,
       prepareThreads: Math.max(1, availableParallelism() - 1),
       logLevel: 'info',
+      witnessPolicy: undefined,
+      witnessPolicyFile: undefined,
+      witnessRetryMaxMs: 30000,
     });
   });
 
@@ -54,6 +57,7 @@ describe('configuration from the environment', () => {
         LEDGER_QUEUE_MAX: '100',
         LEDGER_PREPARE_THREADS: '0',
         LOG_LEVEL: 'debug',
+        LEDGER_WITNESS_RETRY_MAX_MS: '500',
       }),
     ).toEqual({
       port: 9000,
@@ -69,6 +73,9 @@ describe('configuration from the environment', () => {
       queueMax: 100,
       prepareThreads: 0,
       logLevel: 'debug',
+      witnessPolicy: undefined,
+      witnessPolicyFile: undefined,
+      witnessRetryMaxMs: 500,
     });
   });
 

@@ -42,7 +42,9 @@ export function healthRoutes(ledger: Ledger): Router {
     const ageMs = latest ? ledger.clock() - Date.parse(latest.signedAt) : Infinity;
     const stale = unsigned > 0 && ageMs > STALE_INTERVALS * ledger.settings.checkpointIntervalMs;
     const notWritable = writeProblem();
-    const ready = health.signing === 'ok' && !health.lastTickError && !stale && !notWritable;
+    // A witness that refuses this log's history (a fork) makes the ledger not ready; a witness that is down does not.
+    const witnessing = ledger.witnessingHealth();
+    const ready = health.signing === 'ok' && !health.lastTickError && !stale && !notWritable && !witnessing?.conflict;
     if (!ready) res.set('Retry-After', '1');
     res.status(ready ? 200 : 503).json({
       status: ready ? 'ready' : 'not ready',
@@ -54,6 +56,7 @@ export function healthRoutes(ledger: Ledger): Router {
       searchIndexedThrough: ledger.searchIndexedThrough,
       searchLag: ledger.searchLag,
       ...health,
+      ...(witnessing ? { witnessing } : {}),
       ...(stale ? { stale: `checkpoint is ${Math.round(ageMs)} ms old with ${unsigned} entries unsigned` } : {}),
     });
   });

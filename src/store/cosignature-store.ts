@@ -1,0 +1,88 @@
+/** Witness cosignatures of signed checkpoints (the witness-cosignatures migration). Append-only. */
+import type { Statement } from 'better-sqlite3';
+import type { Db } from './db.js';
+
+export interface CosignatureRow {
+  treeSize: number;
+  cosigner: string;
+  keyHash: number;
+  timestamp: number;
+  /** The signature line, without its newline. */
+  line: string;
+  receivedAt: string;
+}
+
+const COLUMNS = 'tree_size AS treeSize, cosigner, key_hash AS keyHash, "timestamp" AS timestamp, line, received_at AS receivedAt';
+
+const SQL = {
+  insert: `INSERT OR IGNORE INTO cosignatures (tree_size, cosigner, key_hash, "timestamp", line, received_at)
+    VALUES (@treeSize, @cosigner, @keyHash, @timestamp, @line, @receivedAt)`,
+  forCheckpoint: `SELECT ${COLUMNS} FROM cosignatures WHERE tree_size = ? ORDER BY cosigner, key_hash`,
+  lastOf: 'SELECT MAX(tree_size) FROM cosignatures WHERE cosigner = ? AND key_hash = ?',
+  has: 'SELECT 1 FROM cosignatures WHERE tree_size = ? AND cosigner = ? AND key_hash = ?',
+  sizesDown: 'SELECT DISTINCT tree_size FROM cosignatures ORDER BY tree_size DESC LIMIT ?',
+  sizesUp: 'SELECT DISTINCT tree_size FROM cosignatures WHERE tree_size >= ? ORDER BY tree_size LIMIT ?',
+  all: `SELECT ${COLUMNS} FROM cosignatures ORDER BY tree_size, cosigner, key_hash`,
+  closeToSend: `SELECT MIN(p.tree_size) FROM period_closes p WHERE p.tree_size >= ? AND NOT EXISTS
+    (SELECT 1 FROM cosignatures c WHERE c.tree_size = p.tree_size AND c.cosigner = ? AND c.key_hash = ?)`,
+  closesAbove: 'SELECT count(*) AS n, (SELECT period_id FROM period_closes WHERE tree_size > ? ORDER BY "end", period_id LIMIT 1) AS first FROM period_closes WHERE tree_size > ?',
+} as const;
+
+export class CosignatureStore {
+  private readonly prepared = new Map<keyof typeof SQL, Statement>();
+
+  constructor(private readonly db: Db) {}
+
+  /** Stores a cosignature; false when one from that key is already held for that checkpoint. */
+  add(row: CosignatureRow): boolean {
+    return this.stmt('insert').run(row).changes > 0;
+  }
+
+  forCheckpoint(treeSize: number): CosignatureRow[] {
+    return this.stmt('forCheckpoint').all(treeSize) as CosignatureRow[];
+  }
+
+  /** The largest checkpoint this cosigner key cosigned, as far as the ledger holds. */
+  lastCosigned(cosigner: string, keyHash: number): number | undefined {
+    return (this.stmt('lastOf').pluck().get(cosigner, keyHash) as number | null) ?? undefined;
+  }
+
+  has(treeSize: number, cosigner: string, keyHash: number): boolean {
+    return this.stmt('has').get(treeSize, cosigner, keyHash) !== undefined;
+  }
+
+  /** Sizes of cosigned checkpoints, largest first. */
+  sizesDescending(limit: number): number[] {
+    return this.stmt('sizesDown').pluck().all(limit) as number[];
+  }
+
+  /** Sizes of cosigned checkpoints at or above `from`, smallest first. */
+  sizesFrom(from: number, limit: number): number[] {
+    return this.stmt('sizesUp').pluck().all(from, limit) as number[];
+  }
+
+  /** The smallest period-close size at or above `from` that this cosigner has not cosigned. */
+  closeToSend(from: number, cosigner: string, keyHash: number): number | undefined {
+    return (this.stmt('closeToSend').pluck().get(from, cosigner, keyHash) as number | null) ?? undefined;
+  }
+
+  /** Closes whose size is above `size` (not yet covered by a checkpoint of that size), and the first of them. */
+  closesAbove(size: number): { count: number; first: string | undefined } {
+    const r = this.stmt('closesAbove').get(size, size) as { n: number; first: string | null };
+    return { count: r.n, first: r.first ?? undefined };
+  }
+
+  *iterate(): Generator<CosignatureRow> {
+    for (const raw of this.db.prepare(SQL.all).iterate()) yield raw as CosignatureRow;
+  }
+
+  /** Prepared on first use: a read-only open of a database from before the migration still works. */
+  private stmt(name: keyof typeof SQL): Statement {
+    let s = this.prepared.get(name);
+    if (!s) {
+      s = this.db.prepare(SQL[name]);
+      this.prepared.set(name, s);
+    }
+    return s;
+  }
+}
