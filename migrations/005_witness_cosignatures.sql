@@ -11,6 +11,8 @@ CREATE TABLE cosignatures (
   "timestamp" INTEGER NOT NULL CHECK ("timestamp" >= 0),
   -- The signature line as received, without its newline.
   line        TEXT NOT NULL,
+  -- The witness's verifier key (vkey, type 0x04) the line was verified with on arrival.
+  witness_key TEXT NOT NULL,
   received_at TEXT NOT NULL,
   PRIMARY KEY (tree_size, cosigner, key_hash)
 ) WITHOUT ROWID;

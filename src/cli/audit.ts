@@ -12,7 +12,7 @@ import cliProgress from 'cli-progress';
 import { nodeCrypto } from '../crypto/node.js';
 import { auditLedger, type AuditReport } from '../ledger/audit.js';
 import { Store } from '../store/index.js';
-import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, exitCodeOf, processIo, readKeyArgument, type VerifyIo } from './verify-io.js';
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, exitCodeOf, processIo, readKeyArgument, readTrustArguments, type VerifyIo } from './verify-io.js';
 
 /** Below this many entries an audit ends too fast for a progress bar to help. */
 const PROGRESS_MIN_ENTRIES = 10_000;
@@ -21,6 +21,7 @@ const MAX_FINDINGS_DEFAULT = 100;
 interface AuditArgs {
   db: string;
   key?: string;
+  policy?: string;
   json?: boolean;
   maxFindings?: string;
 }
@@ -33,6 +34,7 @@ export function auditCommand(io: VerifyIo = processIo()): Command {
     )
     .requiredOption('--db <file>', 'the ledger database file')
     .option('--key <vkey>', 'the published verifier key (<name>+<hex8>+<base64>) or a file holding it; default: the key the database records')
+    .option('--policy <file>', 'a C2SP tlog-policy file: check every stored cosignature against its witness keys')
     .option('--json', 'print the machine-readable report')
     .option('--max-findings <n>', `findings to list in full (all are counted; default ${MAX_FINDINGS_DEFAULT})`)
     .exitOverride((err) => io.exit(exitCodeOf(err)))
@@ -50,13 +52,14 @@ export function auditCommand(io: VerifyIo = processIo()): Command {
 
 function runAudit(io: VerifyIo, opts: AuditArgs): number {
   const key = opts.key === undefined ? undefined : readKeyArgument(opts.key);
+  const policy = opts.policy === undefined ? undefined : readTrustArguments({ policy: opts.policy, ...(opts.key ? { key: opts.key } : {}) }).policy;
   const maxFindings = maxFindingsOption(opts.maxFindings);
   const store = openReadOnly(opts.db);
   let report: AuditReport;
   try {
     const bar = progressBar(io, store.log.size());
     try {
-      report = auditLedger(store, { crypto: nodeCrypto, maxFindings, onProgress: bar, ...(key ? { key } : {}) });
+      report = auditLedger(store, { crypto: nodeCrypto, maxFindings, onProgress: bar, ...(key ? { key } : {}), ...(policy ? { witnessKeys: policy.witnesses.map((w) => w.key) } : {}) });
     } finally {
       bar.stop();
     }
@@ -115,6 +118,7 @@ export function reportText(db: string, r: AuditReport): string {
     `  tree nodes:    ${count(r.nodesCompared)} compared`,
     `  checkpoints:   ${count(r.checkpointsChecked)} checked`,
     `  period closes: ${count(r.periodClosesChecked)} checked`,
+    `  cosignatures:  ${count(r.cosignaturesChecked)} checked`,
     `  search index:  ${count(r.searchEntriesChecked)} entries checked`,
   ];
   if (!r.ok) {

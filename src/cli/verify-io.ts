@@ -7,7 +7,7 @@ import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { CommanderError } from 'commander';
 import { nodeCrypto } from '../crypto/node.js';
-import { parseVerifierKey, type VerifierKey } from '../note/index.js';
+import { parseVerifierKey, parseWitnessPolicy, type VerifierKey, type WitnessPolicy } from '../note/index.js';
 
 /** Exit codes (contract: 0 only when everything holds). */
 export const EXIT_OK = 0;
@@ -117,6 +117,39 @@ export function decodeUtf8(bytes: Uint8Array, what: string): string {
   } catch {
     throw new UsageError(`${what} is not UTF-8 text`);
   }
+}
+
+/**
+ * `--key` and `--policy`: the log key the auditor trusts and, with a C2SP tlog-policy file, the
+ * witnesses and quorum every anchor checkpoint must carry. Without `--key`, the policy's one log
+ * line gives the key.
+ */
+export function readTrustArguments(opts: { key?: string; policy?: string }): { key: VerifierKey; policy?: WitnessPolicy } {
+  let policy: WitnessPolicy | undefined;
+  if (opts.policy !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(opts.policy, 'utf8');
+    } catch (err) {
+      throw new UsageError(`cannot read --policy file ${opts.policy}: ${(err as Error).message}`);
+    }
+    try {
+      policy = parseWitnessPolicy(nodeCrypto, text);
+    } catch (err) {
+      throw new UsageError(`--policy file ${opts.policy}: ${(err as Error).message}`);
+    }
+  }
+  if (opts.key !== undefined) {
+    const key = readKeyArgument(opts.key);
+    if (!policy) return { key };
+    if (policy.logs.length > 0 && !policy.logs.some((l) => l.key.name === key.name && l.key.keyHash === key.keyHash)) {
+      throw new UsageError('--key is not one of the logs of the --policy file');
+    }
+    return { key, policy };
+  }
+  if (!policy) throw new UsageError('give --key <vkey> or --policy <file>');
+  if (policy.logs.length !== 1) throw new UsageError(`the policy lists ${policy.logs.length} logs; say which with --key`);
+  return { key: policy.logs[0]!.key, policy };
 }
 
 /**

@@ -28,7 +28,7 @@ import {
   inputSize,
   processIo,
   readInput,
-  readKeyArgument,
+  readTrustArguments,
   type VerifyIo,
 } from './verify-io.js';
 
@@ -75,14 +75,15 @@ function progressBar(io: VerifyIo, totalBytes: number | undefined): ((bytes: num
  * holds, and each verdict is printed as soon as it is known. With --json the report is written
  * the same way, `entries` first.
  */
-async function verifyBundleFile(io: VerifyIo, path: string, opts: { key: string; json?: boolean; fiscalYearStart?: string }): Promise<number> {
-  const key = readKeyArgument(opts.key);
+async function verifyBundleFile(io: VerifyIo, path: string, opts: { key?: string; policy?: string; json?: boolean; fiscalYearStart?: string }): Promise<number> {
+  const { key, policy } = readTrustArguments(opts);
   const fiscalYearStart = fiscalYearStartOption(opts.fiscalYearStart);
   const size = inputSize(path);
   const out = new BufferedOutput(io.stdout);
   let printed = 0;
   if (opts.json) out.write('{"entries":[');
-  const verifier = new BundleStreamVerifier(nodeCrypto, key, fiscalYearStart === undefined ? {} : { fiscalYearStart }, (v) => {
+  const options = { ...(fiscalYearStart === undefined ? {} : { fiscalYearStart }), ...(policy ? { policy } : {}) };
+  const verifier = new BundleStreamVerifier(nodeCrypto, key, options, (v) => {
     out.write(opts.json ? `${printed++ ? ',' : ''}${JSON.stringify(v)}` : entryLine(v));
   });
   const bar = progressBar(io, size);
@@ -111,10 +112,10 @@ async function verifyBundleFile(io: VerifyIo, path: string, opts: { key: string;
   return result.ok ? EXIT_OK : EXIT_FAILED;
 }
 
-async function verifyCheckpointFile(io: VerifyIo, path: string, opts: { key: string; origin?: string; json?: boolean }): Promise<number> {
-  const key = readKeyArgument(opts.key);
+async function verifyCheckpointFile(io: VerifyIo, path: string, opts: { key?: string; policy?: string; origin?: string; json?: boolean }): Promise<number> {
+  const { key, policy } = readTrustArguments(opts);
   const note = decodeUtf8(await readInput(io, path), 'the checkpoint');
-  const verdict = verifyCheckpointText(nodeCrypto, note, key, opts.origin === undefined ? {} : { expectedOrigin: opts.origin });
+  const verdict = verifyCheckpointText(nodeCrypto, note, key, { ...(opts.origin === undefined ? {} : { expectedOrigin: opts.origin }), ...(policy ? { policy } : {}) });
   if (opts.json) {
     const { root: _root, ...checkpoint } = verdict.ok ? verdict.checkpoint : { root: null };
     io.stdout(`${JSON.stringify(verdict.ok ? { ok: true, checkpoint } : { ok: false, problems: [verdict.problem] })}\n`);
@@ -123,14 +124,15 @@ async function verifyCheckpointFile(io: VerifyIo, path: string, opts: { key: str
   return verdict.ok ? EXIT_OK : EXIT_FAILED;
 }
 
-async function verifyProofFile(io: VerifyIo, path: string, opts: { key: string; json?: boolean }): Promise<number> {
-  const key = readKeyArgument(opts.key);
-  const report = verifyTlogProofText(nodeCrypto, await readInput(io, path), key);
+async function verifyProofFile(io: VerifyIo, path: string, opts: { key?: string; policy?: string; json?: boolean }): Promise<number> {
+  const { key, policy } = readTrustArguments(opts);
+  const report = verifyTlogProofText(nodeCrypto, await readInput(io, path), key, policy ? { policy } : {});
   io.stdout(opts.json ? `${JSON.stringify(report)}\n` : tlogProofText(report));
   return report.ok ? EXIT_OK : EXIT_FAILED;
 }
 
-const KEY_HELP = 'the log verifier key (<name>+<hex8>+<base64>), or a file holding it';
+const KEY_HELP = 'the log verifier key (<name>+<hex8>+<base64>), or a file holding it (default: the --policy file’s log)';
+const POLICY_HELP = 'a C2SP tlog-policy file: the anchor checkpoint must carry its quorum of witness cosignatures';
 
 /** The three commands, wired to `io`; main.ts adds them to the `ledger` program. */
 export function verifyCommands(io: VerifyIo = processIo()): Command[] {
@@ -138,21 +140,24 @@ export function verifyCommands(io: VerifyIo = processIo()): Command[] {
     new Command('verify')
       .description('verify an evidence bundle offline: signatures, leaf hashes, inclusion and consistency proofs, hash chain')
       .argument('<bundle>', 'bundle file, or - for stdin')
-      .requiredOption('--key <vkey>', KEY_HELP)
+      .option('--key <vkey>', KEY_HELP)
+      .option('--policy <file>', POLICY_HELP)
       .option('--json', 'print the machine-readable report')
       .option('--fiscal-year-start <month>', 'fiscal year start month as you know it (default: the bundle’s)')
       .action((path: string, opts) => run(io, () => verifyBundleFile(io, path, opts))),
     new Command('verify-checkpoint')
       .description('verify a signed checkpoint (C2SP signed-note, tlog-checkpoint) offline')
       .argument('<file>', 'checkpoint note file, or - for stdin')
-      .requiredOption('--key <vkey>', KEY_HELP)
+      .option('--key <vkey>', KEY_HELP)
+      .option('--policy <file>', POLICY_HELP)
       .option('--origin <origin>', 'the origin the checkpoint must name (default: the key name)')
       .option('--json', 'print the machine-readable verdict')
       .action((path: string, opts) => run(io, () => verifyCheckpointFile(io, path, opts))),
     new Command('verify-proof')
       .description('verify a C2SP tlog-proof of one entry (its extra line carries the leaf bytes) offline')
       .argument('<file>', 'tlog-proof file, or - for stdin')
-      .requiredOption('--key <vkey>', KEY_HELP)
+      .option('--key <vkey>', KEY_HELP)
+      .option('--policy <file>', POLICY_HELP)
       .option('--json', 'print the machine-readable report')
       .action((path: string, opts) => run(io, () => verifyProofFile(io, path, opts))),
   ];

@@ -34,7 +34,10 @@ export type AuditFindingCode =
   // the search index (migration 004): what listings and period bundles are served from
   | 'SEARCH_INDEX_MISMATCH' // an indexed entry lacks its row for a field (deleted, or its value changed)
   | 'SEARCH_INDEX_EXTRA' // a search row no indexed entry owns (planted)
-  | 'SEARCH_BATCH_BEYOND_LOG'; // a progress row claims more entries indexed than the log holds
+  | 'SEARCH_BATCH_BEYOND_LOG' // a progress row claims more entries indexed than the log holds
+  // witness cosignatures (C2SP tlog-cosignature)
+  | 'COSIGNATURE_INVALID' // a stored cosignature does not verify over its checkpoint with its witness key
+  | 'COSIGNATURE_UNKNOWN_WITNESS'; // a stored cosignature from a key the auditor's --policy does not list
 
 export interface AuditFinding {
   code: AuditFindingCode;

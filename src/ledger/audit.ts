@@ -14,6 +14,7 @@ import { toHex } from '../crypto/bytes.js';
 import type { VerifierKey } from '../note/index.js';
 import type { Store } from '../store/index.js';
 import { CheckpointChecker } from './audit-checkpoints.js';
+import { CosignatureChecker } from './audit-cosignatures.js';
 import { EntryChecker } from './audit-entries.js';
 import { DEFAULT_MAX_KEPT_FINDINGS, FindingLog, type AuditFinding, type AuditFindingCode } from './audit-findings.js';
 import { resolveAuditKey, type KeySource } from './audit-key.js';
@@ -32,6 +33,8 @@ export interface AuditOptions {
   crypto: Crypto;
   /** The published verifier key; without it, the key recorded in the database is used. */
   key?: VerifierKey;
+  /** The auditor's witness keys (from a tlog-policy); without them, each cosignature's recorded key. */
+  witnessKeys?: readonly VerifierKey[];
   /** Findings kept in full (all are counted). */
   maxFindings?: number;
   /** Called every PROGRESS_EVERY_ENTRIES entries and at the end. */
@@ -51,6 +54,8 @@ export interface AuditReport {
   nodesCompared: number;
   checkpointsChecked: number;
   periodClosesChecked: number;
+  /** Stored witness cosignatures verified. */
+  cosignaturesChecked: number;
   /** Entries whose search rows were checked: those below the indexer's progress. */
   searchEntriesChecked: number;
   findingCount: number;
@@ -108,6 +113,8 @@ function auditSnapshot(store: Store, opts: AuditOptions): AuditReport {
     });
   }
   periods.finish(tree.size);
+  const cosignatures = new CosignatureChecker(c, store, findings, opts.witnessKeys);
+  cosignatures.run();
   search.finish(end);
   tree.finish();
   opts.onProgress?.(rows, total);
@@ -124,6 +131,7 @@ function auditSnapshot(store: Store, opts: AuditOptions): AuditReport {
     nodesCompared: tree.nodesCompared,
     checkpointsChecked: checkpoints.checked,
     periodClosesChecked: periods.count,
+    cosignaturesChecked: cosignatures.checked,
     searchEntriesChecked: search.entriesChecked,
     findingCount: findings.count,
     findingsByCode: findings.byCode,

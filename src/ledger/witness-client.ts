@@ -12,7 +12,7 @@
 import type { Crypto } from '../crypto/types.js';
 import { toBase64 } from '../crypto/bytes.js';
 import { consistencyProof } from '../merkle/index.js';
-import { verifyCosignatures, type VerifierKey } from '../note/index.js';
+import { formatCosignerKey, verifyCosignatures, type VerifierKey } from '../note/index.js';
 import type { CheckpointRow, Store } from '../store/index.js';
 import { formatTimestamp } from '../evidence/index.js';
 
@@ -218,9 +218,10 @@ export class WitnessClient {
     }
     if (lines.length === 0) return this.fail('answered 200 without a cosignature from its key');
     const receivedAt = formatTimestamp(this.deps.clock());
+    const witnessKey = formatCosignerKey(this.endpoint.key);
     this.deps.store.transaction(() => {
       for (const l of lines) {
-        this.deps.store.cosignatures.add({ treeSize: target.treeSize, cosigner: l.name, keyHash: l.keyHash, timestamp: l.timestamp, line: l.line, receivedAt });
+        this.deps.store.cosignatures.add({ treeSize: target.treeSize, cosigner: l.name, keyHash: l.keyHash, timestamp: l.timestamp, line: l.line, witnessKey, receivedAt });
       }
     });
     this.witnessSize = target.treeSize;

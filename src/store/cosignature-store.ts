@@ -9,14 +9,16 @@ export interface CosignatureRow {
   timestamp: number;
   /** The signature line, without its newline. */
   line: string;
+  /** The witness verifier key (type 0x04) the line was verified with on arrival. */
+  witnessKey: string;
   receivedAt: string;
 }
 
-const COLUMNS = 'tree_size AS treeSize, cosigner, key_hash AS keyHash, "timestamp" AS timestamp, line, received_at AS receivedAt';
+const COLUMNS = 'tree_size AS treeSize, cosigner, key_hash AS keyHash, "timestamp" AS timestamp, line, witness_key AS witnessKey, received_at AS receivedAt';
 
 const SQL = {
-  insert: `INSERT OR IGNORE INTO cosignatures (tree_size, cosigner, key_hash, "timestamp", line, received_at)
-    VALUES (@treeSize, @cosigner, @keyHash, @timestamp, @line, @receivedAt)`,
+  insert: `INSERT OR IGNORE INTO cosignatures (tree_size, cosigner, key_hash, "timestamp", line, witness_key, received_at)
+    VALUES (@treeSize, @cosigner, @keyHash, @timestamp, @line, @witnessKey, @receivedAt)`,
   forCheckpoint: `SELECT ${COLUMNS} FROM cosignatures WHERE tree_size = ? ORDER BY cosigner, key_hash`,
   lastOf: 'SELECT MAX(tree_size) FROM cosignatures WHERE cosigner = ? AND key_hash = ?',
   has: 'SELECT 1 FROM cosignatures WHERE tree_size = ? AND cosigner = ? AND key_hash = ?',
@@ -70,6 +72,11 @@ export class CosignatureStore {
   closesAbove(size: number): { count: number; first: string | undefined } {
     const r = this.stmt('closesAbove').get(size, size) as { n: number; first: string | null };
     return { count: r.n, first: r.first ?? undefined };
+  }
+
+  /** False for a database from before the witness-cosignatures migration (opened read-only by an audit). */
+  exists(): boolean {
+    return this.db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'cosignatures'").get() !== undefined;
   }
 
   *iterate(): Generator<CosignatureRow> {

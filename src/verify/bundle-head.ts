@@ -7,7 +7,7 @@
 import type { Crypto } from '../crypto/types.js';
 import { fromHex } from '../crypto/bytes.js';
 import { verifyConsistency } from '../merkle/index.js';
-import { formatVerifierKey, type VerifierKey } from '../note/index.js';
+import { formatVerifierKey, type VerifierKey, type WitnessPolicy } from '../note/index.js';
 import { formatTimestamp, parsePeriodId } from '../evidence/index.js';
 import { BUNDLE_FORMAT, BUNDLE_VERSION, bundleHeadSchema, type BundleHead } from './bundle-format.js';
 import { messageOf, readVerifierKey, verifyCheckpointText } from './checkpoint.js';
@@ -29,7 +29,7 @@ export interface CheckedHead {
   problems: Problem[];
 }
 
-export function checkHead(c: Crypto, bundle: unknown, verifierKey: string | VerifierKey, fiscalYearStart?: number): CheckedHead {
+export function checkHead(c: Crypto, bundle: unknown, verifierKey: string | VerifierKey, fiscalYearStart?: number, policy?: WitnessPolicy): CheckedHead {
   const out: CheckedHead = {
     head: null,
     key: null,
@@ -52,7 +52,8 @@ export function checkHead(c: Crypto, bundle: unknown, verifierKey: string | Veri
   out.fiscalYearStart = fiscalYearStart ?? head.fiscalYearStart;
   if (out.key) checkNamedKey(head, out.key, out.problems);
   if (out.key) {
-    out.anchor = trustedTree(c, 'anchor', head.anchor, out.key, out.problems);
+    // With a witness policy, the anchor (the tree every inclusion proof leads to) must be witnessed.
+    out.anchor = trustedTree(c, 'anchor', head.anchor, out.key, out.problems, policy);
     out.latest = trustedTree(c, 'latest', head.latest, out.key, out.problems);
   }
   checkConsistency(c, head, out.anchor, out.latest, out.problems);
@@ -100,8 +101,9 @@ function trustedTree(
   ref: BundleHead['anchor'],
   key: VerifierKey,
   problems: Problem[],
+  policy?: WitnessPolicy,
 ): TrustedTree | null {
-  const verdict = verifyCheckpointText(c, ref.checkpoint, key);
+  const verdict = verifyCheckpointText(c, ref.checkpoint, key, policy ? { policy } : {});
   if (!verdict.ok) {
     problems.push(problem(verdict.problem.code, `${name}: ${verdict.problem.message}`));
     return null;

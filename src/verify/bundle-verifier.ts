@@ -16,7 +16,7 @@
 import type { Crypto } from '../crypto/types.js';
 import { nobleCrypto } from '../crypto/noble.js';
 import { toHex } from '../crypto/bytes.js';
-import type { VerifierKey } from '../note/index.js';
+import type { VerifierKey, WitnessPolicy } from '../note/index.js';
 import { ZERO_HASH_HEX } from '../evidence/index.js';
 import { hasRecordFilters, type BundleHead } from './bundle-format.js';
 import { checkHead, type CheckedHead } from './bundle-head.js';
@@ -26,6 +26,8 @@ import { problem, type BundleReport, type EntryVerdict, type Problem, type TreeH
 export interface VerifyOptions {
   /** The fiscal year's first month as the auditor knows it; default: the bundle's. */
   fiscalYearStart?: number;
+  /** A C2SP tlog-policy: the anchor checkpoint must carry its quorum of cosignatures. */
+  policy?: WitnessPolicy;
 }
 
 /** The last entry seen, for the chain, order and time checks of the next one. */
@@ -54,7 +56,7 @@ export class BundleVerifier {
     verifierKey: string | VerifierKey,
     options: VerifyOptions = {},
   ) {
-    this.checked = checkHead(c, bundle, verifierKey, options.fiscalYearStart);
+    this.checked = checkHead(c, bundle, verifierKey, options.fiscalYearStart, options.policy);
     this.problems = this.checked.problems;
     const head = this.checked.head;
     this.ctx = { c, fiscalYearStart: this.checked.fiscalYearStart, query: head?.query ?? {}, period: this.checked.periodBounds };

@@ -37,7 +37,8 @@ function completenessLine(s: BundleSummary): string {
 }
 
 export function checkpointText(cp: VerifiedCheckpoint): string {
-  return `checkpoint verified\norigin: ${cp.origin}\ntree size: ${cp.treeSize}\nroot: ${cp.rootHash}\nRESULT: VERIFIED\n`;
+  const witnesses = (cp.cosignatures ?? []).map((w) => `cosigned by ${w.witness} (${w.name}) at ${new Date(w.timestamp * 1000).toISOString()}\n`).join('');
+  return `checkpoint verified\norigin: ${cp.origin}\ntree size: ${cp.treeSize}\nroot: ${cp.rootHash}\n${witnesses}RESULT: VERIFIED\n`;
 }
 
 export function tlogProofText(r: TlogProofReport): string {

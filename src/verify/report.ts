@@ -19,6 +19,10 @@ export type ProblemCode =
   | 'SIZE_MISMATCH'
   /** The consistency proof from the anchor to the latest checkpoint does not verify (RFC 9162 §2.1.4.2). */
   | 'BAD_CONSISTENCY'
+  /** A checkpoint's cosignatures do not meet the witness policy's quorum (C2SP tlog-policy). */
+  | 'NO_QUORUM'
+  /** A cosignature line from a witness of the policy does not verify (C2SP tlog-cosignature). */
+  | 'BAD_COSIGNATURE'
   /** The period does not agree with the query, its id, its bounds or the anchor. */
   | 'PERIOD_MISMATCH'
   /** A period boundary entry (the one before its start, the one after its end) is missing or wrong. */

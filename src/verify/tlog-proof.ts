@@ -10,7 +10,7 @@ import { nobleCrypto } from '../crypto/noble.js';
 import { toHex } from '../crypto/bytes.js';
 import { leafHash, verifyInclusion } from '../merkle/index.js';
 import { decodeLeaf, type EntryEnvelope } from '../evidence/index.js';
-import { parseTlogProof, type VerifierKey } from '../note/index.js';
+import { parseTlogProof, type VerifierKey, type WitnessPolicy } from '../note/index.js';
 import { messageOf, verifyCheckpointText } from './checkpoint.js';
 import { problem, type Problem, type TreeHead } from './report.js';
 
@@ -27,7 +27,12 @@ export interface TlogProofReport {
   problems: Problem[];
 }
 
-export function verifyTlogProofText(c: Crypto = nobleCrypto, text: string | Uint8Array, verifierKey: string | VerifierKey): TlogProofReport {
+export function verifyTlogProofText(
+  c: Crypto = nobleCrypto,
+  text: string | Uint8Array,
+  verifierKey: string | VerifierKey,
+  opts: { policy?: WitnessPolicy } = {},
+): TlogProofReport {
   const report: TlogProofReport = { ok: false, index: null, checkpoint: null, leafHash: null, entry: null, problems: [] };
   let parsed;
   try {
@@ -37,7 +42,7 @@ export function verifyTlogProofText(c: Crypto = nobleCrypto, text: string | Uint
     return report;
   }
   report.index = parsed.index;
-  const opened = verifyCheckpointText(c, parsed.checkpointNote, verifierKey);
+  const opened = verifyCheckpointText(c, parsed.checkpointNote, verifierKey, opts.policy ? { policy: opts.policy } : {});
   if (opened.ok) report.checkpoint = { treeSize: opened.checkpoint.treeSize, rootHash: opened.checkpoint.rootHash };
   else report.problems.push(opened.problem);
 
