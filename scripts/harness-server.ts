@@ -76,8 +76,11 @@ export class ServerProcess {
     return this.exitInfo !== undefined;
   }
 
-  /** Resolves with the base URL once the server logs that it listens; rejects if it exits first. */
-  waitListening(timeoutMs = DEFAULT_START_TIMEOUT_MS): Promise<string> {
+  /**
+   * Resolves with the base URL once the server logs that it listens (a JSON line holding `marker`
+   * and `url`; `ledger witness serve` logs "witness listening"); rejects if it exits first.
+   */
+  waitListening(timeoutMs = DEFAULT_START_TIMEOUT_MS, marker = 'evidence ledger listening'): Promise<string> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => fail(new Error(`server did not listen within ${timeoutMs} ms`)), timeoutMs);
       const done = () => {
@@ -89,7 +92,7 @@ export class ServerProcess {
         reject(new Error(`${err.message}\n--- server output ---\n${this.tail.join('\n')}`));
       };
       const onLine = (line: string) => {
-        if (!line.includes('evidence ledger listening')) return;
+        if (!line.includes(marker)) return;
         try {
           const url = (JSON.parse(line) as { url?: string }).url;
           if (!url) return;
