@@ -1,7 +1,7 @@
 /** A real ledger on a temporary SQLite file, with a fixed test key and one token per role. */
 import path from 'node:path';
 import { nodeCrypto } from '../../src/crypto/node.js';
-import { generateSignerKey, type SignerKey } from '../../src/note/index.js';
+import { generateSignerKey, type SignerKey, type WitnessPolicy } from '../../src/note/index.js';
 import { Ledger, type LedgerSettings } from '../../src/ledger/ledger.js';
 import { Store } from '../../src/store/index.js';
 import { createHandler } from '../../src/http/app.js';
@@ -36,7 +36,14 @@ export interface TestLedger {
 }
 
 export function openTestLedger(
-  opts: { settings?: Partial<LedgerSettings>; adminToken?: string; nowMs?: number; preparer?: BodyPreparer } = {},
+  opts: {
+    settings?: Partial<LedgerSettings>;
+    adminToken?: string;
+    nowMs?: number;
+    preparer?: BodyPreparer;
+    /** A witness policy (its witnesses' URLs are asked to cosign once `ledger.start()` runs). */
+    witnessPolicy?: WitnessPolicy;
+  } = {},
 ): TestLedger {
   const t = tempDir();
   const dbPath = path.join(t.dir, 'ledger.db');
@@ -49,6 +56,7 @@ export function openTestLedger(
     crypto: nodeCrypto,
     settings: { ...TEST_SETTINGS, ...opts.settings },
     clock: () => now.ms,
+    ...(opts.witnessPolicy ? { witnessPolicy: opts.witnessPolicy, witnessRetryMaxMs: 100 } : {}),
   });
   const tokens = {} as Record<Role, string>;
   for (const role of ROLES) {
