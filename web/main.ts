@@ -14,6 +14,7 @@ const form = byId<HTMLFormElement>('verify-form');
 const fileInput = byId<HTMLInputElement>('bundle-file');
 const keyInput = byId<HTMLInputElement>('verifier-key');
 const fiscalSelect = byId<HTMLSelectElement>('fiscal-year-start');
+const policyInput = byId<HTMLTextAreaElement>('witness-policy');
 const dropZone = byId('drop-zone');
 
 let lastView: ResultView | null = null;
@@ -36,6 +37,7 @@ async function run(): Promise<void> {
         chunks: blobChunks(file),
         totalBytes: file.size,
         key: keyInput.value,
+        policy: policyInput.value,
         fiscalYearStart: fiscalSelect.value === '' ? undefined : Number(fiscalSelect.value),
         onProgress: showProgress,
       },
@@ -76,7 +78,7 @@ dropZone.addEventListener('drop', (event) => {
   if (files && files.length > 0) {
     fileInput.files = files;
     clearInputErrors();
-    if (keyInput.value.trim() !== '') void run();
+    if (keyInput.value.trim() !== '' || policyInput.value.trim() !== '') void run();
     else keyInput.focus();
   }
 });

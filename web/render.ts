@@ -17,6 +17,7 @@ const ERROR_ELEMENT: Record<InputError['field'], { error: string; control: strin
   file: { error: 'file-error', control: 'bundle-file' },
   key: { error: 'key-error', control: 'verifier-key' },
   fiscalYearStart: { error: 'fiscal-error', control: 'fiscal-year-start' },
+  policy: { error: 'policy-error', control: 'witness-policy' },
 };
 
 export function clearInputErrors(): void {

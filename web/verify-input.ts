@@ -9,7 +9,7 @@
  */
 import type { Crypto } from '../src/crypto/types.js';
 import { concatBytes } from '../src/crypto/bytes.js';
-import { parseVerifierKey, TLOG_PROOF_HEADER, type VerifierKey } from '../src/note/index.js';
+import { parseVerifierKey, parseWitnessPolicy, TLOG_PROOF_HEADER, type VerifierKey, type WitnessPolicy } from '../src/note/index.js';
 import {
   BundleStreamVerifier,
   verifyCheckpointText,
@@ -38,7 +38,7 @@ export type VerifyOutcome =
 export class InputError extends Error {
   override readonly name = 'InputError';
   constructor(
-    readonly field: 'file' | 'key' | 'fiscalYearStart',
+    readonly field: 'file' | 'key' | 'fiscalYearStart' | 'policy',
     message: string,
   ) {
     super(message);
@@ -58,6 +58,8 @@ export interface VerifyRequest {
   /** The file's size, for progress. */
   totalBytes: number;
   key: string;
+  /** A C2SP tlog-policy, as `--policy`: anchors must carry its quorum; an empty key is then the policy's one log. */
+  policy?: string | undefined;
   /** Month 1-12 as the auditor knows it; undefined: the bundle's (as `--fiscal-year-start`). */
   fiscalYearStart?: number | undefined;
   /** Bytes verified so far, and the total. */
@@ -86,6 +88,25 @@ export function readKey(c: Crypto, text: string): VerifierKey {
   }
 }
 
+/** The auditor's witness policy, read as `--policy` reads it; empty: none. */
+export function readPolicy(c: Crypto, text: string | undefined): WitnessPolicy | undefined {
+  if (text === undefined || text.trim() === '') return undefined;
+  try {
+    return parseWitnessPolicy(c, text);
+  } catch (err) {
+    throw new InputError('policy', `not a witness policy: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+/** `--key`, or without it the policy's one log line, as the command decides. */
+function readTrust(c: Crypto, keyText: string, policyText: string | undefined): { key: VerifierKey; policy?: WitnessPolicy } {
+  const policy = readPolicy(c, policyText);
+  if (!policy) return { key: readKey(c, keyText) };
+  if (keyText.trim() !== '') return { key: readKey(c, keyText), policy };
+  if (policy.logs.length !== 1) throw new InputError('key', `the policy lists ${policy.logs.length} logs: paste the ledger verifier key too`);
+  return { key: policy.logs[0]!.key, policy };
+}
+
 export function browserPacing(sliceMs = DEFAULT_SLICE_MS): Pacing {
   return {
     sliceMs,
@@ -97,7 +118,7 @@ export function browserPacing(sliceMs = DEFAULT_SLICE_MS): Pacing {
 
 /** Verifies the input the way the matching `ledger` command would; throws only {@link InputError}. */
 export async function verifyInput(c: Crypto, req: VerifyRequest, pacing: Pacing): Promise<VerifyOutcome> {
-  const key = readKey(c, req.key);
+  const { key, policy } = readTrust(c, req.key, req.policy);
   const fiscalYearStart = req.fiscalYearStart;
   if (fiscalYearStart !== undefined && !(Number.isInteger(fiscalYearStart) && fiscalYearStart >= 1 && fiscalYearStart <= 12)) {
     throw new InputError('fiscalYearStart', 'the fiscal year start must be a month number from 1 to 12');
@@ -117,31 +138,33 @@ export async function verifyInput(c: Crypto, req: VerifyRequest, pacing: Pacing)
   const rest: AsyncIterable<Uint8Array> = { [Symbol.asyncIterator]: () => (ended ? emptyIterator() : reader) };
   const kind = detectKind(new TextDecoder().decode(concatBytes(...head)));
   if (kind === 'bundle') {
-    return { kind, report: await verifyBundleStream(c, key, fiscalYearStart, concatChunks(head, rest), req, pacing) };
+    return { kind, report: await verifyBundleStream(c, key, policy, fiscalYearStart, concatChunks(head, rest), req, pacing) };
   }
   const bytes = concatBytes(...head, ...(await collect(rest)));
   // As verify-proof, the proof's bytes go to the verifier as they are; verify-checkpoint wants UTF-8 text.
-  if (kind === 'tlog-proof') return { kind, report: verifyTlogProofText(c, bytes, key) };
+  if (kind === 'tlog-proof') return { kind, report: verifyTlogProofText(c, bytes, key, policy ? { policy } : {}) };
   let note: string;
   try {
     note = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
     throw new InputError('file', 'the checkpoint is not UTF-8 text');
   }
-  return { kind, verdict: verifyCheckpointText(c, note, key) };
+  return { kind, verdict: verifyCheckpointText(c, note, key, policy ? { policy } : {}) };
 }
 
 /** `ledger verify` on a stream of bytes: the same verifier fed the same text, in pieces. */
 async function verifyBundleStream(
   c: Crypto,
   key: VerifierKey,
+  policy: WitnessPolicy | undefined,
   fiscalYearStart: number | undefined,
   chunks: AsyncIterable<Uint8Array>,
   req: VerifyRequest,
   pacing: Pacing,
 ): Promise<BundleReport> {
   const entries: EntryVerdict[] = [];
-  const verifier = new BundleStreamVerifier(c, key, fiscalYearStart === undefined ? {} : { fiscalYearStart }, (v) => entries.push(v));
+  const options = { ...(fiscalYearStart === undefined ? {} : { fiscalYearStart }), ...(policy ? { policy } : {}) };
+  const verifier = new BundleStreamVerifier(c, key, options, (v) => entries.push(v));
   const decoder = new TextDecoder('utf-8', { fatal: true });
   let done = 0;
   let sliceStart = pacing.now();
