@@ -5,7 +5,7 @@
  * (by a quorum checkpoint at the close's size or later, linked to it by a consistency proof).
  */
 import type { Crypto } from '../crypto/types.js';
-import { MAX_SIGNATURE_LINES, describeMissingQuorum, evaluateQuorum, requiresWitnesses, type WitnessPolicy } from '../note/index.js';
+import { MAX_SIGNATURE_LINES, describeMissingQuorum, evaluateQuorum, minimumCosigners, requiresWitnesses, type WitnessPolicy } from '../note/index.js';
 import type { CheckpointRow, Store } from '../store/index.js';
 import { WitnessClient, type WitnessClientStatus } from './witness-client.js';
 
@@ -136,7 +136,9 @@ export class Witnessing {
   }
 
   private findLatestQuorum(): number | undefined {
-    for (const size of this.deps.store.cosignatures.sizesDescending(QUORUM_SCAN_LIMIT)) if (this.quorumAt(size).met) return size;
+    // Only checkpoints with enough cosignatures to possibly meet the quorum are examined.
+    const atLeast = Math.max(1, minimumCosigners(this.deps.policy.quorum));
+    for (const size of this.deps.store.cosignatures.sizesDescending(QUORUM_SCAN_LIMIT, atLeast)) if (this.quorumAt(size).met) return size;
     return undefined;
   }
 }

@@ -169,6 +169,14 @@ export function evaluateQuorum(policy: WitnessPolicy, cosigned: ReadonlySet<stri
   };
 }
 
+/** The fewest cosignatures that can meet `rule` (0 for none): a bound for finding quorum checkpoints fast. */
+export function minimumCosigners(rule: QuorumRule): number {
+  if (rule.kind === 'none') return 0;
+  if (rule.kind === 'witness') return 1;
+  const needs = rule.members.map(minimumCosigners).sort((a, b) => a - b);
+  return needs.slice(0, rule.threshold).reduce((a, b) => a + b, 0);
+}
+
 /** True when the policy asks for at least one cosignature. */
 export function requiresWitnesses(policy: WitnessPolicy): boolean {
   return policy.quorum.kind !== 'none';

@@ -22,7 +22,7 @@ const SQL = {
   forCheckpoint: `SELECT ${COLUMNS} FROM cosignatures WHERE tree_size = ? ORDER BY cosigner, key_hash`,
   lastOf: 'SELECT MAX(tree_size) FROM cosignatures WHERE cosigner = ? AND key_hash = ?',
   has: 'SELECT 1 FROM cosignatures WHERE tree_size = ? AND cosigner = ? AND key_hash = ?',
-  sizesDown: 'SELECT DISTINCT tree_size FROM cosignatures ORDER BY tree_size DESC LIMIT ?',
+  sizesDown: 'SELECT tree_size FROM cosignatures GROUP BY tree_size HAVING count(*) >= ? ORDER BY tree_size DESC LIMIT ?',
   sizesUp: 'SELECT DISTINCT tree_size FROM cosignatures WHERE tree_size >= ? ORDER BY tree_size LIMIT ?',
   all: `SELECT ${COLUMNS} FROM cosignatures ORDER BY tree_size, cosigner, key_hash`,
   closeToSend: `SELECT MIN(p.tree_size) FROM period_closes p WHERE p.tree_size >= ? AND NOT EXISTS
@@ -53,9 +53,9 @@ export class CosignatureStore {
     return this.stmt('has').get(treeSize, cosigner, keyHash) !== undefined;
   }
 
-  /** Sizes of cosigned checkpoints, largest first. */
-  sizesDescending(limit: number): number[] {
-    return this.stmt('sizesDown').pluck().all(limit) as number[];
+  /** Sizes of checkpoints with at least `atLeast` cosignatures, largest first. */
+  sizesDescending(limit: number, atLeast = 1): number[] {
+    return this.stmt('sizesDown').pluck().all(atLeast, limit) as number[];
   }
 
   /** Sizes of cosigned checkpoints at or above `from`, smallest first. */

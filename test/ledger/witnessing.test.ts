@@ -12,7 +12,8 @@ import { formatCosignerKey, formatVerifierKey, generateCosignerKey, parseWitness
 import { verifyBundle } from '../../src/verify/index.js';
 import { WitnessState } from '../../src/witness/witness-state.js';
 import { startWitness, type RunningWitness } from '../../src/witness/witness-server.js';
-import { openTestLedger, rotation, testSigner, type TestLedger } from '../support/ledger.js';
+import { Ledger } from '../../src/ledger/ledger.js';
+import { TEST_SETTINGS, openTestLedger, rotation, testSigner, type TestLedger } from '../support/ledger.js';
 import { tempDir } from '../support/tmp.js';
 import { until } from '../witness/support.js';
 
@@ -98,5 +99,12 @@ describe('witnessed period closes', () => {
     // Both sent the close (6) before the newer checkpoint (7): the close itself met the quorum.
     expect(later.witnessed).toMatchObject({ quorum: true, treeSize: 6, consistency: [] });
     expect(verifyBundle(c, JSON.parse((await get('/v1/bundles?period=2026-09-30')).text), logVkey, undefined, { policy }).ok).toBe(true);
+
+    // A restart finds the newest quorum checkpoint again from the stored cosignatures.
+    const served = await until('the quorum at 7', async () => (t!.ledger.checkpointToServe()?.treeSize === 7 ? t!.ledger.checkpointToServe() : undefined));
+    t.ledger.close();
+    const reopened = Ledger.open({ store: t.store, signer: t.signer, crypto: c, settings: TEST_SETTINGS, witnessPolicy: policy });
+    expect(reopened.checkpointToServe()).toEqual(served);
+    expect(reopened.checkpointToServe('signed')?.treeSize).toBe(7);
   });
 });

@@ -111,3 +111,16 @@ describe.each(cryptos)('tlog-policy ($name crypto)', (c) => {
     expect(vectorSigner.name).toBe(v.name);
   });
 });
+
+describe('minimumCosigners', () => {
+  it('is the fewest cosignatures that can meet the quorum', async () => {
+    const { minimumCosigners } = await import('../../src/note/index.js');
+    const g = (threshold: number, ...members: Parameters<typeof minimumCosigners>[0][]) => ({ kind: 'group' as const, name: 'g', threshold, members });
+    const w = { kind: 'witness' as const, name: 'w' };
+    expect(minimumCosigners({ kind: 'none' })).toBe(0);
+    expect(minimumCosigners(w)).toBe(1);
+    // The spec's example: 2 of X, and any of Y.
+    expect(minimumCosigners(g(2, g(2, w, w, w), g(1, w, w, w)))).toBe(3);
+    expect(minimumCosigners(g(1, g(3, w, w, w), w))).toBe(1);
+  });
+});
