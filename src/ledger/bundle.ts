@@ -47,7 +47,7 @@ export function planBundle(ledger: Ledger, query: BundleQuery, period?: Period, 
     const close = ledger.periods.view(period);
     anchor = { treeSize: close.treeSize, checkpoint: close.checkpoint };
     // A close newer than the newest witnessed checkpoint: the close is the latest too.
-    if (latest.treeSize < close.treeSize) latest = { ...latest, treeSize: close.treeSize, note: close.checkpoint };
+    if (latest.treeSize < close.treeSize) latest = ledger.checkpointAtSize(close.treeSize) ?? latest;
     from = store.log.countReceivedBefore(close.start);
     const reader = new CachingNodeReader(store.log);
     const proved = (index: number, treeSize: number): BundleEntry | null => {

@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { nodeCrypto as c } from '../../src/crypto/node.js';
-import { parseWitnessPolicy } from '../../src/note/index.js';
+import { parseCosignerKey, parseWitnessPolicy, verifyCosignatures } from '../../src/note/index.js';
 import { verifyCheckpointText } from '../../src/verify/index.js';
 import { ServerProcess } from '../../scripts/harness-server.js';
 import { createToken, ledgerFolder, post, readyz, runCli } from '../reliability/support.js';
@@ -56,9 +56,10 @@ describe('a witnessed ledger', () => {
     // kill -9 one witness mid-run: appends go on, signing goes on, the served checkpoint stays witnessed.
     expect((await wb.proc.kill()).signal).toBe('SIGKILL');
     for (let i = 3; i < 6; i++) expect((await post(url, writer, `m${i}`)).status).toBe(201);
-    const signed = await until('a log-signed checkpoint of size 6', async () => {
+    const signed = await until('a log-signed checkpoint of size 6 that the live witness cosigned', async () => {
       const r = await note(url, '?latest=signed');
-      return r.text.startsWith('reliability.test/log\n6\n') ? r.text : undefined;
+      const cosigned = r.text.startsWith('reliability.test/log\n6\n') && verifyCosignatures(c, r.text, [parseCosignerKey(c, a.vkey)]).cosignatures.length === 1;
+      return cosigned ? r.text : undefined;
     });
     const health = await until('readyz to show the dead witness', async () => {
       const r = await readyz(url);
