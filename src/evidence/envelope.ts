@@ -12,6 +12,7 @@ import { EvidenceError } from './errors.js';
 import { problemsFromIssues } from './problems.js';
 import { evidenceRecordSchema, type EvidenceRecord } from './record.js';
 import { isValidatedRecord, preparedCanonicalJson } from './validate.js';
+import { checkLeafSize } from './leaf-limit.js';
 
 export interface EntryEnvelope {
   v: 1;
@@ -45,11 +46,13 @@ const envelopeSchema = z.strictObject({ ...envelopeHeadShape, record: evidenceRe
 /** For a record `validateRecord` already checked and froze: the same envelope, record taken as is. */
 const envelopeAroundValidatedSchema = z.strictObject({ ...envelopeHeadShape, record: z.custom<EvidenceRecord>(isValidatedRecord) });
 
-/** The leaf bytes of `envelope`; throws `EvidenceError` (INVALID_ENVELOPE, INVALID_RECORD, LONE_SURROGATE). */
+/** The leaf bytes of `envelope`; throws `EvidenceError` (INVALID_ENVELOPE, INVALID_RECORD, LONE_SURROGATE, LEAF_TOO_LARGE). */
 export function encodeLeaf(envelope: EntryEnvelope): Uint8Array {
   checkEnvelope(envelope, isValidatedRecord(envelope.record) ? envelopeAroundValidatedSchema : envelopeSchema);
   const recordText = preparedCanonicalJson(envelope.record);
-  return recordText === undefined ? canonicalBytes(envelope) : utf8(spliceEnvelope(envelope, recordText));
+  const leaf = recordText === undefined ? canonicalBytes(envelope) : utf8(spliceEnvelope(envelope, recordText));
+  checkLeafSize(leaf);
+  return leaf;
 }
 
 /**

@@ -15,7 +15,8 @@ export type EvidenceErrorCode =
   | 'INVALID_UTF8' // leaf bytes that are not well-formed UTF-8
   | 'INVALID_JSON' // leaf bytes that are UTF-8 but not JSON
   | 'NOT_CANONICAL' // leaf bytes that are JSON but not their own RFC 8785 canonical form
-  | 'INVALID_TIMESTAMP'; // a time that RFC 3339 with a four-digit year cannot express
+  | 'INVALID_TIMESTAMP' // a time that RFC 3339 with a four-digit year cannot express
+  | 'LEAF_TOO_LARGE'; // an envelope whose leaf would exceed MAX_LEAF_BYTES (leaf-limit.ts)
 
 export class EvidenceError extends Error {
   override readonly name = 'EvidenceError';

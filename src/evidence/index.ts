@@ -36,3 +36,4 @@ export {
   evidenceRecordJsonSchemaText,
 } from './json-schema.js';
 export * from './periods.js';
+export { MAX_LEAF_BYTES, checkLeafSize } from './leaf-limit.js';
