@@ -14,6 +14,7 @@ import { TokenStore } from './token-store.js';
 import { IdempotencyStore } from './idempotency-store.js';
 import { PeriodStore } from './period-store.js';
 import { CosignatureStore } from './cosignature-store.js';
+import { TileStore } from './tile-store.js';
 import { asStoreError } from './errors.js';
 import { WriterLock } from './writer-lock.js';
 
@@ -24,8 +25,9 @@ export type { TokenRow, TokenRole } from './token-store.js';
 export type { IdempotencyRow } from './idempotency-store.js';
 export type { PeriodCloseRow, PeriodCloseKind } from './period-store.js';
 export type { CosignatureRow } from './cosignature-store.js';
+export type { BundleLeaf } from './tile-store.js';
 export { SEARCH_FIELDS, SEARCH_FIELD_NAMES, searchValues, type SearchField, type SearchValue } from './search-store.js';
-export { LogStore, CheckpointStore, TokenStore, IdempotencyStore, PeriodStore, SearchStore, CosignatureStore };
+export { LogStore, CheckpointStore, TokenStore, IdempotencyStore, PeriodStore, SearchStore, CosignatureStore, TileStore };
 export { WriterLock, writerLockPath } from './writer-lock.js';
 export { backupDatabase, installDatabaseFile, removeDatabaseFiles, type BackupSummary } from './backup.js';
 
@@ -39,6 +41,8 @@ export class Store {
   readonly periods: PeriodStore;
   /** Witness cosignatures of signed checkpoints (src/ledger/witnessing.ts). */
   readonly cosignatures: CosignatureStore;
+  /** Range reads for C2SP tlog-tiles (src/ledger/tiles.ts). */
+  readonly tiles: TileStore;
   private readonly getMeta;
   private readonly putMeta;
 
@@ -53,6 +57,7 @@ export class Store {
     this.idempotency = new IdempotencyStore(db);
     this.periods = new PeriodStore(db);
     this.cosignatures = new CosignatureStore(db);
+    this.tiles = new TileStore(db);
     this.getMeta = db.prepare('SELECT value FROM meta WHERE key = ?').pluck();
     this.putMeta = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)');
   }

@@ -100,21 +100,20 @@ export function partialTilesAt(size: number): TileRef[] {
 
 /**
  * The full hash tiles and bundles that a tree of `newSize` has and one of `oldSize` has not
- * (they became full in between): what an incremental mirror must add, besides partial tiles.
+ * (they became full in between), level by level, streamed: what an incremental mirror must
+ * add, besides the partial tiles of the sizes it publishes.
  */
-export function fullTilesBetween(oldSize: number, newSize: number): TileRef[] {
+export function* fullTilesBetween(oldSize: number, newSize: number): Generator<TileRef> {
   checkSize(oldSize);
   checkSize(newSize);
   if (oldSize > newSize) throw new RangeError(`sizes out of order: ${oldSize} > ${newSize}`);
-  const tiles: TileRef[] = [];
   for (let level = 0; level <= MAX_TILE_LEVEL; level++) {
     const before = Math.floor(hashesAtLevel(oldSize, level) / TILE_WIDTH);
     const after = Math.floor(hashesAtLevel(newSize, level) / TILE_WIDTH);
     if (after === 0) break;
-    for (let index = before; index < after; index++) tiles.push({ kind: 'hash', level, index, width: TILE_WIDTH });
+    for (let index = before; index < after; index++) yield { kind: 'hash', level, index, width: TILE_WIDTH };
   }
   const before = Math.floor(oldSize / TILE_WIDTH);
-  for (let index = before; index < Math.floor(newSize / TILE_WIDTH); index++) tiles.push({ kind: 'entries', index, width: TILE_WIDTH });
-  return tiles;
+  for (let index = before; index < Math.floor(newSize / TILE_WIDTH); index++) yield { kind: 'entries', index, width: TILE_WIDTH };
 }
 

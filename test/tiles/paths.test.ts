@@ -128,6 +128,7 @@ describe('which tiles a tree has (tlog-tiles, "Partial Tiles")', () => {
         const before = new Set([...hashTilesAt(oldSize), ...entryBundlesAt(oldSize)].map(tilePath));
         const after = [...hashTilesAt(newSize), ...entryBundlesAt(newSize)].map(tilePath);
         const added = [...fullTilesBetween(oldSize, newSize), ...partialTilesAt(newSize)].map(tilePath);
+        expect(added.length).toBe(new Set(added).size);
         expect(new Set(added)).toEqual(new Set(after.filter((p) => !before.has(p) || p.includes('.p/'))));
       }),
       { numRuns: 50 },
