@@ -15,6 +15,7 @@ import { periodRoutes } from './routes/periods.js';
 import { healthRoutes } from './routes/health.js';
 import { proofRoutes } from './routes/proofs.js';
 import { tokenRoutes } from './routes/tokens.js';
+import { tlogRoutes } from './routes/tlog.js';
 import { verifyPageRoutes } from './routes/verify-page.js';
 
 export interface AppOptions {
@@ -39,6 +40,7 @@ export function createApp({ ledger, logger, adminToken, preparer = inlinePrepare
   app.use(periodRoutes(ledger));
   app.use(bundleRoutes(ledger));
   app.use(tokenRoutes(ledger));
+  app.use(tlogRoutes(ledger));
   app.use(verifyPageRoutes());
   app.use(notFoundHandler);
   app.use(createProblemHandler([mapDomainError]));

@@ -1,5 +1,6 @@
 /**
- * Public: GET /v1/checkpoint, GET /v1/checkpoints/{treeSize}, GET /v1/key. With a witness policy,
+ * Public: GET /v1/checkpoint (and /tlog/checkpoint, C2SP tlog-tiles, through the same handler so both
+ * always answer the same note), GET /v1/checkpoints/{treeSize}, GET /v1/key. With a witness policy,
  * notes carry the cosignature lines held, and /v1/checkpoint is the newest checkpoint that meets
  * the quorum; `?latest=signed` asks for the newest log-signed one instead.
  */
@@ -15,7 +16,8 @@ function sendNote(res: Response, note: string): void {
 export function checkpointRoutes(ledger: Ledger): Router {
   const r = Router();
 
-  r.get('/v1/checkpoint', (req, res) => {
+  // no-cache: the note changes every interval (tlog-tiles: no caching beyond a few seconds).
+  r.get(['/v1/checkpoint', '/tlog/checkpoint'], (req, res) => {
     const which = req.query.latest;
     if (which !== undefined && which !== 'signed' && which !== 'witnessed') throw badRequest('latest must be signed or witnessed', 'latest');
     const latest = ledger.checkpointToServe(which === 'signed' ? 'signed' : 'witnessed');
