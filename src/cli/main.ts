@@ -8,6 +8,7 @@ import { restoreCommand } from './restore.js';
 import { auditCommand } from './audit.js';
 import { verifyCommands } from './verify.js';
 import { witnessCommand } from './witness.js';
+import { exportTilesCommand } from './export-tiles.js';
 
 const program = new Command()
   .name('ledger')
@@ -19,6 +20,7 @@ program.addCommand(keygenCommand());
 program.addCommand(backupCommand());
 program.addCommand(restoreCommand());
 program.addCommand(auditCommand());
+program.addCommand(exportTilesCommand());
 for (const command of verifyCommands()) program.addCommand(command);
 program.addCommand(witnessCommand());
 

@@ -1,0 +1,202 @@
+/**
+ * `ledger export-tiles`: a static C2SP tlog-tiles mirror that the independent reader
+ * (test/support/tlog-tiles-reader.ts) accepts, written incrementally (a run writes only what is
+ * new; tiles are never rewritten), atomically, from a database opened read-only.
+ */
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { Command } from 'commander';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exportTilesCommand } from '../../src/cli/export-tiles.js';
+import type { VerifyIo } from '../../src/cli/verify-io.js';
+import type { EvidenceRecord } from '../../src/evidence/index.js';
+import { approval, openTestLedger, TEST_ORIGIN, type TestLedger } from '../support/ledger.js';
+import { tempDir } from '../support/tmp.js';
+import { savePristine } from '../support/tamper.js';
+import { dirSource, readTlog, type TlogSource } from '../support/tlog-tiles-reader.js';
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `ledger export-tiles ARGS` in-process, as main.ts wires it. */
+async function exportTiles(...args: string[]): Promise<Run> {
+  class Exit {
+    constructor(readonly code: number) {}
+  }
+  const run: Run = { code: 0, stdout: '', stderr: '' };
+  const io: VerifyIo = {
+    stdout: (text) => void (run.stdout += text),
+    stderr: (text) => void (run.stderr += text),
+    stdin: Readable.from([]),
+    stderrIsTTY: false,
+    setExitCode: (code) => void (run.code = code),
+    exit: (code) => {
+      throw new Exit(code);
+    },
+  };
+  const program = new Command('ledger').exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+  program.addCommand(exportTilesCommand(io));
+  try {
+    await program.parseAsync(['export-tiles', ...args], { from: 'user' });
+  } catch (err) {
+    if (!(err instanceof Exit)) throw err;
+    run.code = err.code;
+  }
+  return run;
+}
+
+/** Every file under `dir`, relative, with its inode and modification time. */
+function files(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const full = path.join(d, e.name);
+      if (e.isDirectory()) walk(full);
+      else {
+        const s = statSync(full);
+        out.set(path.relative(dir, full).split(path.sep).join('/'), `${s.ino}:${s.mtimeMs}`);
+      }
+    }
+  };
+  if (existsSync(dir)) walk(dir);
+  return out;
+}
+
+describe('ledger export-tiles', () => {
+  let t: TestLedger;
+  let work: ReturnType<typeof tempDir>;
+  let out: string;
+  let n = 0;
+  const grow = async (count: number) => {
+    await t.ledger.append('test-writer', Array.from({ length: count }, () => approval(n++) as EvidenceRecord), undefined, 'batch');
+    t.now.ms += 1000;
+    t.ledger.tick();
+  };
+  const read = (source: TlogSource, entries = true) => readTlog(source, { verifierKey: t.ledger.key().verifierKey, origin: TEST_ORIGIN, entries });
+  const json = async (...args: string[]) => {
+    const run = await exportTiles('--db', t.dbPath, '--json', ...args);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    return JSON.parse(run.stdout) as { treeSize: number; fromSize: number; written: string[]; kept: number };
+  };
+
+  beforeAll(async () => {
+    work = tempDir('ledger-export-tiles-');
+    out = path.join(work.dir, 'mirror');
+    t = openTestLedger();
+    await grow(300);
+    await grow(5);
+  });
+  afterAll(() => {
+    t.cleanup();
+    work.cleanup();
+  });
+
+  it('writes a mirror of a live ledger that the spec reader accepts, entries included', async () => {
+    const report = await json('--out', out);
+    expect(report).toMatchObject({ treeSize: 305, fromSize: 0, kept: 0 });
+    expect(report.written.at(-1)).toBe('checkpoint');
+    const result = await read(dirSource(out));
+    expect(result.size).toBe(305);
+    result.leaves.forEach((leaf, i) => expect(Buffer.from(leaf).equals(Buffer.from(t.store.log.entry(i)!.leaf))).toBe(true));
+    // The partial tiles of the earlier checkpoint (size 300) are there too.
+    const at300: TlogSource = async (p) => (p === 'checkpoint' ? { status: 200, body: new TextEncoder().encode(t.store.checkpoints.at(300)!.note), headers: {} } : dirSource(out)(p));
+    expect((await read(at300)).size).toBe(300);
+    expect(readFileSync(path.join(out, 'checkpoint'), 'utf8')).toBe(t.ledger.latestCheckpoint()!.note);
+  });
+
+  it('a second run with nothing new writes nothing', async () => {
+    const before = files(out);
+    const report = await json('--out', out);
+    expect(report).toMatchObject({ treeSize: 305, fromSize: 305, written: [], kept: 0 });
+    expect(files(out)).toEqual(before);
+  });
+
+  it('a later run writes only the tiles that became full and the partial tiles of new checkpoints, then the checkpoint', async () => {
+    const before = files(out);
+    await grow(250);
+    await grow(1);
+    const report = await json('--out', out);
+    expect(report).toMatchObject({ treeSize: 556, fromSize: 305 });
+    expect(report.written).toEqual([
+      'tile/0/001', 'tile/entries/001',
+      'tile/0/002.p/43', 'tile/1/000.p/2', 'tile/entries/002.p/43',
+      'tile/0/002.p/44', 'tile/entries/002.p/44',
+      'checkpoint',
+    ]);
+    // Nothing written before was touched, except the checkpoint.
+    const after = files(out);
+    for (const [p, stamp] of before) if (p !== 'checkpoint') expect(after.get(p), p).toBe(stamp);
+    expect((await read(dirSource(out))).size).toBe(556);
+    expect([...after.keys()].filter((p) => p.includes('.tmp-'))).toEqual([]);
+  });
+
+  it('--rescan restores a lost tile and rewrites nothing else', async () => {
+    rmSync(path.join(out, 'tile', '0', '000'));
+    const before = files(out);
+    const report = await json('--out', out, '--rescan');
+    expect(report.written).toEqual(['tile/0/000']);
+    const after = files(out);
+    for (const [p, stamp] of before) expect(after.get(p), p).toBe(stamp);
+  });
+
+  it('--no-entries writes the public part only: checkpoint and hash tiles', async () => {
+    const publicOut = path.join(work.dir, 'public');
+    const report = await json('--out', publicOut, '--no-entries');
+    expect(report.written.some((p) => p.startsWith('tile/entries/'))).toBe(false);
+    expect(existsSync(path.join(publicOut, 'tile', 'entries'))).toBe(false);
+    expect((await read(dirSource(publicOut), false)).size).toBe(556);
+  });
+
+  it('refuses a directory that mirrors another log or another history, and a tile of the wrong size', async () => {
+    const other = path.join(work.dir, 'other');
+    mkdirSync(other);
+    writeFileSync(path.join(other, 'checkpoint'), 'other.example/log\n5\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n\n— x y\n');
+    let run = await exportTiles('--db', t.dbPath, '--out', other);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/mirrors the log "other.example\/log"/);
+
+    writeFileSync(path.join(other, 'checkpoint'), `${TEST_ORIGIN}\n300\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n\n— x y\n`);
+    run = await exportTiles('--db', t.dbPath, '--out', other);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/another history/);
+
+    const changed = path.join(work.dir, 'changed');
+    mkdirSync(path.join(changed, 'tile', '0'), { recursive: true });
+    writeFileSync(path.join(changed, 'tile', '0', '000'), 'not a tile');
+    run = await exportTiles('--db', t.dbPath, '--out', changed);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/never overwritten/);
+    expect(readFileSync(path.join(changed, 'tile', '0', '000'), 'utf8')).toBe('not a tile');
+  });
+
+  it('needs --db and --out (usage: exit 2)', async () => {
+    expect((await exportTiles('--db', t.dbPath)).code).toBe(2);
+    expect((await exportTiles('--db', path.join(work.dir, 'missing.db'), '--out', path.join(work.dir, 'x'))).code).toBe(2);
+  });
+});
+
+describe('ledger export-tiles opens the database read-only', () => {
+  it('leaves the database file byte for byte as it was', async () => {
+    const work = tempDir('ledger-export-ro-');
+    try {
+      const t = openTestLedger();
+      await t.ledger.append('test-writer', [approval(1) as EvidenceRecord]);
+      t.ledger.tick();
+      const db = savePristine(t, work.dir);
+      const digest = () => createHash('sha256').update(readFileSync(db)).digest('hex');
+      const before = digest();
+      const run = await exportTiles('--db', db, '--out', path.join(work.dir, 'mirror'));
+      expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(/export of tree size 1/);
+      expect(digest()).toBe(before);
+    } finally {
+      work.cleanup();
+    }
+  });
+});
