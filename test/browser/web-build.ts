@@ -1,7 +1,7 @@
 /**
  * Builds the verifier page with vite's programmatic build (browser target, no SSR) while
  * recording every import in its graph, and judges that graph: only the pure modules
- * (ARCHITECTURE.md: merkle, note, evidence, verify, the portable crypto) and the browser-safe
+ * (ARCHITECTURE.md: merkle, note, evidence, verify, tiles, the portable crypto) and the browser-safe
  * packages may appear; a `node:` import, a Node built-in or any other package is a violation.
  */
 import { readFileSync } from 'node:fs';
@@ -15,7 +15,7 @@ export const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
 /** Project files the page may contain, relative to the repository root. */
 export const ALLOWED_PROJECT_FILES: readonly RegExp[] = [
   /^web\/[\w-]+\.(?:ts|html)$/,
-  /^src\/(?:verify|merkle|note|evidence)\/[\w-]+\.ts$/,
+  /^src\/(?:verify|merkle|note|evidence|tiles)\/[\w-]+\.ts$/,
   /^src\/crypto\/(?:noble|bytes|types)\.ts$/,
 ];
 

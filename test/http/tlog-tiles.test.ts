@@ -163,6 +163,22 @@ describe('tlog-tiles on a ledger of real entries', () => {
   });
 });
 
+describe('tlog-tiles before anything is signed', () => {
+  it('answers 404 for the checkpoint and for every tile', async () => {
+    const t = openTestLedger();
+    try {
+      const server = await serve(t.app);
+      try {
+        for (const p of ['checkpoint', 'tile/0/000.p/1', 'tile/0/000']) expect((await fetch(`${server.url}/tlog/${p}`)).status, p).toBe(404);
+      } finally {
+        await server.close();
+      }
+    } finally {
+      t.cleanup();
+    }
+  });
+});
+
 describe('tlog-tiles at level 2 (over 65,536 entries)', () => {
   let log: VectorLog;
   let server: RunningServer;
