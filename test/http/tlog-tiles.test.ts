@@ -122,6 +122,9 @@ describe('tlog-tiles on a ledger of real entries', () => {
     expect(zipped.headers['vary']).toMatch(/Accept-Encoding/);
     expect(zipped.headers['cache-control']).toBe('private, max-age=31536000, immutable');
     expect(plain.headers['content-encoding']).toBeUndefined();
+    const unasked = await rawGet(`${server.url}/tlog/tile/entries/000`, bearer('auditor'));
+    expect(unasked.headers['content-encoding']).toBeUndefined();
+    expect(unasked.body.equals(plain.body)).toBe(true);
     expect(gunzipSync(zipped.body).equals(plain.body)).toBe(true);
     expect(zipped.body.length).toBeLessThan(plain.body.length);
   });

@@ -43,9 +43,10 @@ export function tlogRoutes(ledger: Ledger): Router {
       res.set('Cache-Control', PUBLIC_IMMUTABLE).send(bytes);
       return;
     }
-    // tlog-tiles, "Log entries": bundles SHOULD be compressed at the HTTP layer.
+    // tlog-tiles, "Log entries": bundles SHOULD be compressed at the HTTP layer; here for a client
+    // that asks for gzip (a request without Accept-Encoding, like plain curl, gets the bytes).
     res.set('Cache-Control', PRIVATE_IMMUTABLE).vary('Accept-Encoding');
-    if (req.acceptsEncodings('gzip', 'identity') === 'gzip') {
+    if (req.get('Accept-Encoding') !== undefined && req.acceptsEncodings('gzip', 'identity') === 'gzip') {
       res.set('Content-Encoding', 'gzip').send(await gzipAsync(bytes));
     } else {
       res.send(bytes);
