@@ -1,5 +1,5 @@
 /**
- * `ledger export-tiles --db FILE --out DIR [--no-entries] [--rescan] [--json]`: writes the log as
+ * `ledger export-tiles --db FILE --out DIR [--no-entries] [--rescan] [--latest-partials-only] [--json]`: writes the log as
  * C2SP tlog-tiles static files (checkpoint, every hash tile, every entry bundle; partial tiles for
  * every signed checkpoint size) for object storage with retention locks or a CDN.
  *
@@ -25,6 +25,7 @@ interface ExportArgs {
   out: string;
   entries: boolean;
   rescan?: boolean;
+  latestPartialsOnly?: boolean;
   json?: boolean;
 }
 
@@ -50,6 +51,7 @@ export function exportTilesCommand(io: VerifyIo = processIo()): Command {
     .requiredOption('--out <dir>', 'the mirror directory (created if missing)')
     .option('--no-entries', 'leave out the entry bundles: they hold the records, while hash tiles and the checkpoint are public')
     .option('--rescan', 'reconsider every tile from size 0, writing only the missing ones (a mirror that lost files)')
+    .option('--latest-partials-only', 'write the partial tiles of the exported checkpoint only, not those of every checkpoint signed since the last run (far fewer files; the mirror then serves partial tiles for the checkpoints it published)')
     .option('--json', 'print the machine-readable report')
     .exitOverride((err) => io.exit(exitCodeOf(err)))
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
@@ -57,7 +59,11 @@ export function exportTilesCommand(io: VerifyIo = processIo()): Command {
       try {
         const store = openReadOnly(opts.db);
         try {
-          const report = exportTiles(store, new TileDirectory(opts.out), { entries: opts.entries, rescan: opts.rescan === true });
+          const report = exportTiles(store, new TileDirectory(opts.out), {
+            entries: opts.entries,
+            rescan: opts.rescan === true,
+            partials: opts.latestPartialsOnly ? 'latest' : 'every-checkpoint',
+          });
           io.stdout(opts.json ? `${JSON.stringify(report)}\n` : reportText(opts.out, report));
           io.setExitCode(EXIT_OK);
         } finally {
@@ -76,7 +82,18 @@ export function exportTilesCommand(io: VerifyIo = processIo()): Command {
 }
 
 /** Brings `dir` up to the latest signed checkpoint of `store` (see the module comment). */
-export function exportTiles(store: Store, dir: TileDirectory, opts: { entries: boolean; rescan: boolean }): ExportReport {
+export interface ExportOptions {
+  entries: boolean;
+  rescan: boolean;
+  /**
+   * Partial tiles of every checkpoint signed since the mirror's (the tree the service serves), or
+   * of the exported checkpoint alone: a mirror publishes one checkpoint per run, and tlog-tiles
+   * requires partial tiles only for checkpoints the log published.
+   */
+  partials: 'every-checkpoint' | 'latest';
+}
+
+export function exportTiles(store: Store, dir: TileDirectory, opts: ExportOptions): ExportReport {
   return store.readSnapshot(() => {
     const tiles = new TileService(store);
     const latest = tiles.latest();
@@ -88,7 +105,7 @@ export function exportTiles(store: Store, dir: TileDirectory, opts: { entries: b
     const fromSize = opts.rescan ? 0 : mirrored;
     const written: string[] = [];
     let kept = 0;
-    for (const tile of tiles.tilesSince(fromSize, latest.treeSize)) {
+    for (const tile of tiles.tilesSince(fromSize, latest.treeSize, opts.partials)) {
       if (tile.kind === 'entries' && !opts.entries) continue;
       const relative = tilePath(tile);
       const existing = dir.sizeOf(relative);

@@ -50,13 +50,15 @@ export class TileService {
 
   /**
    * Every tile and bundle a tree gains from `fromSize` to the latest signed checkpoint: the tiles
-   * that became full, then the partial ones of each signed size above `fromSize`, streamed and in
-   * O(levels) memory (a partial tile repeats only across consecutive checkpoints).
+   * that became full, then the partial ones of each signed size above `fromSize` (or, with
+   * `partials: 'latest'`, of `latestSize` alone), streamed and in O(levels) memory (a partial
+   * tile repeats only across consecutive checkpoints).
    */
-  *tilesSince(fromSize: number, latestSize: number): Generator<TileRef> {
+  *tilesSince(fromSize: number, latestSize: number, partials: 'every-checkpoint' | 'latest' = 'every-checkpoint'): Generator<TileRef> {
     yield* fullTilesBetween(Math.min(fromSize, latestSize), latestSize);
+    const sizes = partials === 'latest' ? (latestSize > fromSize ? [latestSize] : []) : this.store.tiles.checkpointSizesBetween(fromSize, latestSize);
     let previous = new Set<string>();
-    for (const size of this.store.tiles.checkpointSizesBetween(fromSize, latestSize)) {
+    for (const size of sizes) {
       const current = new Set<string>();
       for (const tile of partialTilesAt(size)) {
         const path = tilePath(tile);

@@ -153,6 +153,13 @@ describe('ledger export-tiles', () => {
     expect((await read(dirSource(publicOut), false)).size).toBe(556);
   });
 
+  it('--latest-partials-only writes the partial tiles of the exported checkpoint alone', async () => {
+    const lean = path.join(work.dir, 'lean');
+    const report = await json('--out', lean, '--latest-partials-only');
+    expect(report.written.filter((p) => p.includes('.p/'))).toEqual(['tile/0/002.p/44', 'tile/1/000.p/2', 'tile/entries/002.p/44']);
+    expect((await read(dirSource(lean))).size).toBe(556);
+  });
+
   it('refuses a directory that mirrors another log or another history, and a tile of the wrong size', async () => {
     const other = path.join(work.dir, 'other');
     mkdirSync(other);
