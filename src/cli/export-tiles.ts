@@ -15,7 +15,8 @@
 import { Command } from 'commander';
 import { toBase64 } from '../crypto/bytes.js';
 import { TileService } from '../ledger/tiles.js';
-import { Store } from '../store/index.js';
+import { Store, type CheckpointRow } from '../store/index.js';
+import { cosignedNote } from '../ledger/witnessing.js';
 import { CHECKPOINT_PATH, TILE_HASH_SIZE, tilePath } from '../tiles/index.js';
 import { TileDirectory } from './tile-files.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, exitCodeOf, processIo, type VerifyIo } from './verify-io.js';
@@ -122,7 +123,7 @@ export function exportTiles(store: Store, dir: TileDirectory, opts: ExportOption
     }
     // The checkpoint last, once every tile it needs is durable.
     dir.syncDirectories();
-    const note = servedCheckpointNote(latest.note);
+    const note = servedCheckpointNote(store, latest);
     if (dir.checkpoint() !== note) {
       dir.write(CHECKPOINT_PATH, new TextEncoder().encode(note));
       dir.syncDirectories();
@@ -133,12 +134,13 @@ export function exportTiles(store: Store, dir: TileDirectory, opts: ExportOption
 }
 
 /**
- * The note a mirror publishes: the one /v1/checkpoint and /tlog/checkpoint serve. Today that is
- * the stored signed note; when checkpoints carry witness cosignatures (issue 10) this must give
- * the same note those routes give.
+ * The note a mirror publishes: the stored signed note with the witness cosignature lines held for
+ * it, as /v1/checkpoints/{size} and /tlog/checkpoint serve it. The checkpoint is the newest signed
+ * one (what /v1/checkpoint?latest=signed answers): the mirror has no witness policy to pick the
+ * newest quorum one by, and a verifier with a policy takes a later run's checkpoint once cosigned.
  */
-function servedCheckpointNote(storedNote: string): string {
-  return storedNote;
+function servedCheckpointNote(store: Store, latest: CheckpointRow): string {
+  return cosignedNote(store, latest);
 }
 
 /**

@@ -83,8 +83,7 @@ export class Witnessing {
 
   /** The stored note followed by the cosignature lines held for it (a note holds at most 100 lines). */
   note(row: CheckpointRow): string {
-    const lines = this.deps.store.cosignatures.forCheckpoint(row.treeSize).slice(0, MAX_SIGNATURE_LINES - 1);
-    return row.note + lines.map((l) => `${l.line}\n`).join('');
+    return cosignedNote(this.deps.store, row);
   }
 
   /** Whether the cosignatures held for the checkpoint of `treeSize` meet the quorum, and who is missing. */
@@ -146,4 +145,13 @@ export class Witnessing {
 function describeQuorum(policy: WitnessPolicy): string {
   const q = policy.quorum;
   return q.kind === 'none' ? 'none' : q.kind === 'witness' ? `witness ${q.name}` : `group ${q.name} (${q.threshold} of ${q.members.length})`;
+}
+
+/**
+ * A stored checkpoint's note followed by the cosignature lines held for it (a note holds at most
+ * 100 lines): what the service serves, and what `ledger export-tiles` publishes.
+ */
+export function cosignedNote(store: Store, row: CheckpointRow): string {
+  const lines = store.cosignatures.forCheckpoint(row.treeSize).slice(0, MAX_SIGNATURE_LINES - 1);
+  return row.note + lines.map((l) => `${l.line}\n`).join('');
 }

@@ -12,6 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportTilesCommand } from '../../src/cli/export-tiles.js';
 import type { VerifyIo } from '../../src/cli/verify-io.js';
 import type { EvidenceRecord } from '../../src/evidence/index.js';
+import { nodeCrypto } from '../../src/crypto/node.js';
+import { cosignCheckpoint, formatCosignerKey, generateCosignerKey, verifierKeyOf } from '../../src/note/index.js';
 import { approval, openTestLedger, TEST_ORIGIN, type TestLedger } from '../support/ledger.js';
 import { tempDir } from '../support/tmp.js';
 import { savePristine } from '../support/tamper.js';
@@ -158,6 +160,18 @@ describe('ledger export-tiles', () => {
     const report = await json('--out', lean, '--latest-partials-only');
     expect(report.written.filter((p) => p.includes('.p/'))).toEqual(['tile/0/002.p/44', 'tile/1/000.p/2', 'tile/entries/002.p/44']);
     expect((await read(dirSource(lean))).size).toBe(556);
+  });
+
+  it('publishes the checkpoint with the witness cosignature lines held for it', async () => {
+    const witness = generateCosignerKey(nodeCrypto, 'witness.test/export', new Uint8Array(32).fill(7));
+    const row = t.store.checkpoints.latest()!;
+    const line = cosignCheckpoint(nodeCrypto, row.note.slice(0, row.note.indexOf('\n\n') + 1), witness, 1_800_000_000).replace(/\n$/, '');
+    t.store.cosignatures.add({ treeSize: row.treeSize, cosigner: witness.name, keyHash: witness.keyHash, timestamp: 1_800_000_000, line, witnessKey: formatCosignerKey(verifierKeyOf(witness)), receivedAt: '2026-09-14T02:00:00.000Z' });
+    const cosigned = path.join(work.dir, 'cosigned');
+    const report = await json('--out', cosigned, '--no-entries');
+    expect(report.treeSize).toBe(row.treeSize);
+    expect(readFileSync(path.join(cosigned, 'checkpoint'), 'utf8')).toBe(`${row.note}${line}\n`);
+    expect((await read(dirSource(cosigned), false)).size).toBe(row.treeSize);
   });
 
   it('refuses a directory that mirrors another log or another history, and a tile of the wrong size', async () => {

@@ -11,7 +11,9 @@ import { toHex } from '../../src/crypto/bytes.js';
 import type { EvidenceRecord } from '../../src/evidence/index.js';
 import { createHandler } from '../../src/http/app.js';
 import { createLogger } from '../../src/http/request-log.js';
-import { approval, openTestLedger, TEST_ORIGIN, type TestLedger } from '../support/ledger.js';
+import { approval, openTestLedger, TEST_ORIGIN, testSigner, type TestLedger } from '../support/ledger.js';
+import { nodeCrypto } from '../../src/crypto/node.js';
+import { formatCosignerKey, formatVerifierKey, generateCosignerKey, parseWitnessPolicy, verifierKeyOf } from '../../src/note/index.js';
 import { serve, type RunningServer } from '../support/http-server.js';
 import { httpSource, readTlog, type TlogSource } from '../support/tlog-tiles-reader.js';
 import { buildVectorLog, type VectorLog } from '../support/vector-log.js';
@@ -173,6 +175,32 @@ describe('tlog-tiles before anything is signed', () => {
       const server = await serve(t.app);
       try {
         for (const p of ['checkpoint', 'tile/0/000.p/1', 'tile/0/000']) expect((await fetch(`${server.url}/tlog/${p}`)).status, p).toBe(404);
+      } finally {
+        await server.close();
+      }
+    } finally {
+      t.cleanup();
+    }
+  });
+});
+
+describe('tlog-tiles under a witness policy', () => {
+  it('/tlog/checkpoint answers what /v1/checkpoint answers (here: no quorum yet), and the signed tiles are served', async () => {
+    const w = generateCosignerKey(nodeCrypto, 'witness.test/away', new Uint8Array(32).fill(3));
+    // Port 9 (discard) on loopback: nothing answers, so no checkpoint meets the quorum.
+    const policy = parseWitnessPolicy(nodeCrypto, `log ${formatVerifierKey(verifierKeyOf(testSigner()))}\nwitness away ${formatCosignerKey(verifierKeyOf(w))} http://127.0.0.1:9\nquorum away\n`);
+    const t = openTestLedger({ witnessPolicy: policy });
+    try {
+      await t.ledger.append('w', [approval(0) as EvidenceRecord]);
+      t.ledger.tick();
+      const server = await serve(t.app);
+      try {
+        const [tlog, v1] = await Promise.all([fetch(`${server.url}/tlog/checkpoint`), fetch(`${server.url}/v1/checkpoint`)]);
+        expect(tlog.status).toBe(404);
+        expect(v1.status).toBe(404);
+        const signed = await fetch(`${server.url}/tlog/checkpoint?latest=signed`);
+        expect(await signed.text()).toBe(await (await fetch(`${server.url}/v1/checkpoint?latest=signed`)).text());
+        expect((await fetch(`${server.url}/tlog/tile/0/000.p/1`)).status).toBe(200);
       } finally {
         await server.close();
       }
