@@ -8,13 +8,15 @@ import { nodeCrypto } from '../crypto/node.js';
 import { createHandler } from '../http/app.js';
 import { WorkerPreparer, inlinePreparer } from '../http/prepare-pool.js';
 import { createLogger, type Logger } from '../http/request-log.js';
-import { generateToken, ROLES, type Role } from '../http/tokens.js';
+import { ROLES, type Role } from '../http/tokens.js';
+import { AccessRecorder } from '../ledger/access-recorder.js';
+import { createWorkloadVerifier } from '../identity/workload-verifier.js';
 import type { Clock } from '../ledger/clock.js';
 import { Ledger } from '../ledger/ledger.js';
 import { loadOrCreateSigningKey } from '../ledger/signing-key.js';
-import { formatTimestamp } from '../evidence/index.js';
 import { formatVerifierKey } from '../note/index.js';
 import { Store, StoreError, asStoreError } from '../store/index.js';
+import type { Identity } from '../evidence/index.js';
 
 export interface RunningService {
   server: Server;
@@ -33,6 +35,9 @@ export interface ServiceOptions {
   /** Where first-run messages (verifier key, dev tokens) go; default stdout. */
   print?: (line: string) => void;
 }
+
+/** How often expired tokens are looked for and their expiry recorded in the log. */
+export const EXPIRY_SWEEP_MS = 60_000;
 
 export async function startService(config: Config, options: ServiceOptions = {}): Promise<RunningService> {
   const logger = options.logger ?? createLogger(config.logLevel);
@@ -55,11 +60,17 @@ export async function startService(config: Config, options: ServiceOptions = {})
     });
     checkPolicyNamesThisLog(config, ledger.key().verifierKey);
     if (created) print(`Created signing key ${config.keyFile}\nVerifier key: ${ledger.key().verifierKey}`);
-    const devTokens = isNewLog && !config.adminToken && store.tokens.total() === 0 ? issueDevTokens(ledger, print) : undefined;
+    const access = new AccessRecorder(ledger, { controlId: config.accessControlId, tokenTtlDays: config.tokenTtlDays, devTokenTtlDays: config.devTokenTtlDays });
+    // The operator's start-up changes (key, trusted issuers) and expiries that passed while down, before any request.
+    const operator = { id: config.operator, kind: 'human' as const };
+    await access.recordStartup(operator, config.oidcIssuers);
+    await access.recordExpiries();
+    const devTokens = isNewLog && !config.adminToken && store.tokens.total() === 0 ? await issueDevTokens(access, operator, print) : undefined;
     ledger.start();
 
     const preparer = config.prepareThreads > 0 ? await WorkerPreparer.start(config.prepareThreads) : inlinePreparer();
-    const handler = createHandler({ ledger, logger, adminToken: config.adminToken, preparer });
+    const workload = config.oidcIssuers.length > 0 ? createWorkloadVerifier(config.oidcIssuers, { now: ledger.clock }) : undefined;
+    const handler = createHandler({ ledger, logger, adminToken: config.adminToken, preparer, workload, access });
     const server = await new Promise<Server>((resolve, reject) => {
       const s = createServer(handler).listen(config.port, config.host, () => resolve(s));
       s.once('error', reject);
@@ -67,6 +78,10 @@ export async function startService(config: Config, options: ServiceOptions = {})
       await preparer.close();
       throw err;
     });
+    const sweep = setInterval(() => {
+      access.recordExpiries().catch((err: unknown) => logger.error({ err }, 'recording token expiries failed'));
+    }, EXPIRY_SWEEP_MS);
+    sweep.unref();
     const addr = server.address();
     const url = typeof addr === 'object' && addr ? `http://${addr.address}:${addr.port}` : String(addr);
     logger.info({ url, origin: ledger.key().origin, treeSize: ledger.size }, 'evidence ledger listening');
@@ -77,6 +92,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
         server.close(() => resolve());
         server.closeAllConnections();
       }).then(async () => {
+        clearInterval(sweep);
         await preparer.close();
         ledger.close();
         store.close();
@@ -130,18 +146,15 @@ export function describeStartupError(err: unknown, config: Pick<Config, 'dbPath'
   }
 }
 
-function issueDevTokens(ledger: Ledger, print: (line: string) => void): Record<Role, string> {
-  const createdAt = formatTimestamp(ledger.clock());
+/** The first start's tokens, one per role, each recorded in the log and expiring (LEDGER_DEV_TOKEN_TTL_DAYS). */
+async function issueDevTokens(access: AccessRecorder, operator: Identity, print: (line: string) => void): Promise<Record<Role, string>> {
   const tokens = {} as Record<Role, string>;
-  ledger.store.transaction(() => {
-    for (const role of ROLES) {
-      const t = generateToken(role);
-      const source = role === 'writer' ? 'dev-writer' : `dev-${role}`;
-      ledger.store.tokens.add({ id: t.id, hash: t.hash, role, source, createdAt, expiresAt: null });
-      tokens[role] = t.token;
-    }
-  });
-  print('First start of a new database: development tokens (shown once, stored only as hashes):');
+  const expiresAt = access.expiryIn(access.settings.devTokenTtlDays);
+  for (const role of ROLES) {
+    const source = role === 'writer' ? 'dev-writer' : `dev-${role}`;
+    tokens[role] = (await access.issueToken(operator, { role, source, expiresAt })).token;
+  }
+  print(`First start of a new database: development tokens (shown once, stored only as hashes; they expire ${expiresAt}):`);
   for (const role of ROLES) print(`  ${role.padEnd(7)} ${tokens[role]}`);
   return tokens;
 }

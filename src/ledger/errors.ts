@@ -13,6 +13,8 @@ export type LedgerErrorCode =
   | 'KEY_MISMATCH' // configured key or origin differs from the one the database records
   | 'PERIOD_OPEN' // a reporting period that has not been closed yet (or has not ended): 409
   | 'FISCAL_START_MISMATCH' // configured fiscal year start differs from the one the closes used
+  | 'SIGNATURE_REQUIRED' // the source registered a signing key; its records need signatures: 400
+  | 'SIGNATURE_INVALID' // a record's signature does not verify under the source's key: 400
   | 'CLOSED'; // the ledger is shutting down: 503
 
 export class LedgerError extends Error {

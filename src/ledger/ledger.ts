@@ -14,7 +14,8 @@ import { systemClock, type Clock } from './clock.js';
 import { LedgerError } from './errors.js';
 import { PeriodCloser } from './period-closer.js';
 import { ProofService } from './proofs.js';
-import { Sequencer, type AppendResult } from './sequencer.js';
+import { Sequencer, type AppendResult, type Submission } from './sequencer.js';
+import { LEDGER_SOURCE, isLedgerSource } from '../evidence/access-records.js';
 import { SearchIndexer, type SearchIndexerSettings } from './search-indexer.js';
 import { requestHash } from './request-hash.js';
 import { Witnessing, type CloseWitnessing, type WitnessingHealth } from './witnessing.js';
@@ -72,6 +73,7 @@ export class Ledger {
   private readonly keyInfo: KeyInfo;
   /** Present when a witness policy is configured. */
   private readonly witnessing: Witnessing | undefined;
+  private readonly sourceKeys: Map<string, Uint8Array>;
   private timer: NodeJS.Timeout | undefined;
   private lastTickError: string | undefined;
 
@@ -83,7 +85,9 @@ export class Ledger {
     this.keyInfo = checkKeyMatchesDatabase(store, signer);
     // O(log n) reads: the frontier comes back from stored complete subtrees, not leaves.
     const frontier = Frontier.load(c, store.log.size(), store.log);
-    this.sequencer = new Sequencer(store, c, frontier, { ...settings, clock: this.clock });
+    // Sources that sign their records: few (one row each), read once; the sequencer keeps it current.
+    this.sourceKeys = new Map(store.access.allSourceKeys().map((row) => [row.source, row.publicKey]));
+    this.sequencer = new Sequencer(store, c, frontier, { ...settings, clock: this.clock, sourceKeys: this.sourceKeys });
     this.checkpointer = new Checkpointer(store, c, signer, this.clock, {
       onHalt: (reason) => deps.onError?.(`CHECKPOINT SIGNING HALTED: ${reason}`),
       onSigned: () => this.witnessing?.poke(),
@@ -159,14 +163,39 @@ export class Ledger {
   }
 
   /** Appends records from `source`; resolves once they are durable. */
-  append(source: string, records: EvidenceRecord[], idempotencyKey?: string, kind: 'entry' | 'batch' = 'entry'): Promise<AppendResult> {
+  append(
+    source: string,
+    records: EvidenceRecord[],
+    idempotencyKey?: string,
+    kind: 'entry' | 'batch' = 'entry',
+    signed?: Submission['signed'],
+  ): Promise<AppendResult> {
+    if (isLedgerSource(source)) return Promise.reject(new LedgerError('INVALID_ENTRY', `source ${source} is reserved for the ledger's own records`));
+    return this.submit({ source, records, ...(signed ? { signed } : {}) }, idempotencyKey, kind);
+  }
+
+  /**
+   * Appends records the ledger makes about its own access (source `LEDGER_SOURCE`), with the
+   * writes that belong to them in the same durable transaction (access-recorder.ts).
+   */
+  appendOwn(records: EvidenceRecord[], extra: Pick<Submission, 'alsoWrite' | 'keyChange'> = {}): Promise<AppendResult> {
+    return this.submit({ source: LEDGER_SOURCE, records, ...extra }, undefined, 'batch');
+  }
+
+  /** The Ed25519 public key `source` signs its records with, when it registered one. */
+  sourceKey(source: string): Uint8Array | undefined {
+    return this.sourceKeys.get(source);
+  }
+
+  private submit(base: Submission, idempotencyKey: string | undefined, kind: 'entry' | 'batch'): Promise<AppendResult> {
+    const { source, records } = base;
     // An entry that can never be covered by a signed checkpoint must not be acknowledged.
     const halted = this.checkpointer.halted;
     if (halted) return Promise.reject(new LedgerError('SIGNING_HALTED', `the ledger has stopped signing and accepts no entries: ${halted}`));
     const idempotency = idempotencyKey
       ? { key: idempotencyKey, requestHash: requestHash(this.deps.crypto, kind, records) }
       : undefined;
-    const result = this.sequencer.submit(idempotency ? { source, records, idempotency } : { source, records });
+    const result = this.sequencer.submit(idempotency ? { ...base, idempotency } : base);
     // A side chain that handles both outcomes: the caller still sees the rejection, once.
     result.then(this.onSettled, this.onSettled);
     return result;

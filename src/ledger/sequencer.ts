@@ -32,12 +32,24 @@ export interface SequencerOptions {
   /** Refuse (QUEUE_FULL) past this many queued records instead of growing memory. */
   queueMax: number;
   clock: Clock;
+  /** Sources that must sign their records, and their keys (from the store at open; few). */
+  sourceKeys?: Map<string, Uint8Array>;
 }
 
 export interface Submission {
   source: string;
   records: EvidenceRecord[];
   idempotency?: { key: string; requestHash: Uint8Array };
+  /**
+   * Signed submissions: one detached signature per record (base64, kept as the envelope's
+   * `signature`), already verified against `signedWith`, the source's key at that time. The
+   * commit refuses the submission unless that is still the source's key.
+   */
+  signed?: { signatures: string[]; signedWith: Uint8Array };
+  /** Registers `source`'s signing key from the entry after this submission's (signed-submissions.ts). */
+  keyChange?: { source: string; publicKey: Uint8Array };
+  /** Writes that belong with these entries, run inside their commit's transaction (the ledger's own access records). */
+  alsoWrite?: (entries: readonly AppendedEntry[]) => void;
 }
 
 export interface AppendedEntry {
@@ -184,9 +196,18 @@ export class Sequencer {
     const keys: IdempotencyRow[] = [];
     const outcomes: { p: Pending; result?: AppendResult; error?: unknown }[] = [];
     const inBatch = new Map<string, { requestHash: Uint8Array; result: AppendResult }>();
+    // Key registrations in this batch apply to the submissions after them, and stick only once committed.
+    const keysNow = new Map<string, Uint8Array>();
+    const sourceKey = (source: string) => keysNow.get(source) ?? this.opts.sourceKeys?.get(source);
+    const alsoWrites: (() => void)[] = [];
 
     for (const p of batch) {
       const { sub } = p;
+      const signingProblem = signatureProblem(sub, sourceKey(sub.source));
+      if (signingProblem) {
+        outcomes.push({ p, error: signingProblem });
+        continue;
+      }
       const idem = sub.idempotency;
       const scope = idem && `${sub.source}\n${idem.key}`;
       if (idem && scope) {
@@ -205,8 +226,11 @@ export class Sequencer {
         // Encode every record first: a record that cannot be encoded fails its own submission only.
         let index = next.frontier.size;
         let prev = next.prevHex;
-        entries = sub.records.map((record) => {
-          const envelope: EntryEnvelope = { v: 1, index, prev, receivedAt, source: sub.source, record };
+        entries = sub.records.map((record, i) => {
+          const signature = sub.signed?.signatures[i];
+          const envelope: EntryEnvelope = signature === undefined
+            ? { v: 1, index, prev, receivedAt, source: sub.source, record }
+            : { v: 1, index, prev, receivedAt, source: sub.source, record, signature };
           const leaf = encodeLeaf(envelope);
           const leafHash = hashLeaf(this.c, leaf);
           prev = toHex(leafHash);
@@ -230,6 +254,13 @@ export class Sequencer {
         keys.push({ source: sub.source, key: idem.key, requestHash: idem.requestHash, firstIndex: entries[0]!.index, count: entries.length, createdAt: receivedAt });
       }
       outcomes.push({ p, result });
+      const { keyChange, alsoWrite } = sub;
+      if (keyChange) {
+        keysNow.set(keyChange.source, keyChange.publicKey);
+        const entryIndex = entries.at(-1)!.index;
+        alsoWrites.push(() => this.store.access.setSourceKey({ source: keyChange.source, publicKey: keyChange.publicKey, entryIndex }));
+      }
+      if (alsoWrite) alsoWrites.push(() => alsoWrite(entries));
     }
 
     if (rows.length) {
@@ -237,6 +268,7 @@ export class Sequencer {
         this.store.transaction(() => {
           this.store.log.append(rows, nodes);
           for (const k of keys) this.store.idempotency.add(k);
+          for (const write of alsoWrites) write();
         });
       } catch (err) {
         // Nothing was written: the head stays where it was and every writer in the batch hears why.
@@ -244,6 +276,7 @@ export class Sequencer {
         return;
       }
       this.head = next;
+      for (const [source, key] of keysNow) this.opts.sourceKeys?.set(source, key);
     }
     for (const o of outcomes) (o.error ? o.p.reject(o.error) : o.p.resolve(o.result!));
   }
@@ -258,6 +291,19 @@ export class Sequencer {
     }
     return { requestHash: row.requestHash, result: { entries, replayed: true } };
   }
+}
+
+/** Why a submission may not be committed under its source's signing key, if it may not. */
+function signatureProblem(sub: Submission, key: Uint8Array | undefined): LedgerError | undefined {
+  if (key === undefined) return undefined;
+  const signed = sub.signed;
+  if (!signed || signed.signatures.length !== sub.records.length) {
+    return new LedgerError('SIGNATURE_REQUIRED', `source ${sub.source} has a registered signing key: every record needs a signature`, 'Evidence-Signature');
+  }
+  if (!bytesEqual(signed.signedWith, key)) {
+    return new LedgerError('SIGNATURE_INVALID', `source ${sub.source}'s signing key changed while the request was in flight; sign with the new key`, 'Evidence-Signature');
+  }
+  return undefined;
 }
 
 function toRow(env: EntryEnvelope, leaf: Uint8Array, leafHash: Uint8Array): EntryRow {

@@ -15,6 +15,7 @@ import { IdempotencyStore } from './idempotency-store.js';
 import { PeriodStore } from './period-store.js';
 import { CosignatureStore } from './cosignature-store.js';
 import { TileStore } from './tile-store.js';
+import { AccessStore } from './access-store.js';
 import { asStoreError } from './errors.js';
 import { WriterLock } from './writer-lock.js';
 
@@ -26,8 +27,9 @@ export type { IdempotencyRow } from './idempotency-store.js';
 export type { PeriodCloseRow, PeriodCloseKind } from './period-store.js';
 export type { CosignatureRow } from './cosignature-store.js';
 export type { BundleLeaf } from './tile-store.js';
+export type { TrustedIssuerRow, SourceKeyRow, ExpiredTokenRow } from './access-store.js';
 export { SEARCH_FIELDS, SEARCH_FIELD_NAMES, searchValues, type SearchField, type SearchValue } from './search-store.js';
-export { LogStore, CheckpointStore, TokenStore, IdempotencyStore, PeriodStore, SearchStore, CosignatureStore, TileStore };
+export { LogStore, CheckpointStore, TokenStore, IdempotencyStore, PeriodStore, SearchStore, CosignatureStore, TileStore, AccessStore };
 export { WriterLock, writerLockPath } from './writer-lock.js';
 export { backupDatabase, installDatabaseFile, removeDatabaseFiles, type BackupSummary } from './backup.js';
 
@@ -43,6 +45,8 @@ export class Store {
   readonly cosignatures: CosignatureStore;
   /** Range reads for C2SP tlog-tiles (src/ledger/tiles.ts). */
   readonly tiles: TileStore;
+  /** What the log records of the ledger's own access (src/ledger/access-*.ts). */
+  readonly access: AccessStore;
   private readonly getMeta;
   private readonly putMeta;
 
@@ -58,6 +62,7 @@ export class Store {
     this.periods = new PeriodStore(db);
     this.cosignatures = new CosignatureStore(db);
     this.tiles = new TileStore(db);
+    this.access = new AccessStore(db);
     this.getMeta = db.prepare('SELECT value FROM meta WHERE key = ?').pluck();
     this.putMeta = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)');
   }

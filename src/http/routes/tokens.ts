@@ -1,12 +1,18 @@
-/** Admin only: POST /v1/tokens (the token is shown once, stored as a hash), DELETE /v1/tokens/{id}. */
+/**
+ * Admin only: POST /v1/tokens (the token is shown once, stored as a hash), DELETE /v1/tokens/{id}.
+ * Each is recorded in the log in the same commit as the token change (src/ledger/access-recorder.ts).
+ */
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Ledger } from '../../ledger/ledger.js';
+import type { AccessRecorder } from '../../ledger/access-recorder.js';
 import { formatTimestamp, parseRfc3339 } from '../../evidence/index.js';
+import { sourceProblem } from '../../evidence/source-screen.js';
 import { jsonBody } from '../json-body.js';
 import { badRequest, notFound } from '../problem.js';
 import { requireRole } from '../auth.js';
-import { ROLES, generateToken } from '../tokens.js';
+import { adminActor } from '../admin-actor.js';
+import { ROLES } from '../tokens.js';
 
 const NO_CONTROL_CHARS = /^[^\p{Cc}]+$/u;
 
@@ -18,36 +24,33 @@ const tokenRequest = z
   })
   .strict();
 
-export function tokenRoutes(ledger: Ledger): Router {
+export function tokenRoutes(ledger: Ledger, access: AccessRecorder): Router {
   const r = Router();
 
-  r.post('/v1/tokens', requireRole('admin'), jsonBody(), (req, res) => {
+  r.post('/v1/tokens', requireRole('admin'), jsonBody(), async (req, res) => {
     const parsed = tokenRequest.safeParse(req.body);
     if (!parsed.success) {
       const errors = parsed.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message }));
       throw badRequest(`invalid token request: ${errors[0]!.field}: ${errors[0]!.message}`, errors[0]!.field, errors);
     }
     const { role, source, expiresAt } = parsed.data;
-    let expires: string | null = null;
+    const screened = sourceProblem(source);
+    if (screened) throw badRequest(`source ${screened}`, 'source');
+    let expires: string | undefined;
     if (expiresAt !== undefined) {
       const ms = parseRfc3339(expiresAt);
       if (ms === undefined) throw badRequest('expiresAt must be an RFC 3339 time', 'expiresAt');
       if (ms <= ledger.clock()) throw badRequest('expiresAt must be in the future', 'expiresAt');
       expires = formatTimestamp(ms);
     }
-    const t = generateToken(role);
-    const createdAt = formatTimestamp(ledger.clock());
-    ledger.store.transaction(() =>
-      ledger.store.tokens.add({ id: t.id, hash: t.hash, role, source, createdAt, expiresAt: expires }),
-    );
+    const t = await access.issueToken(adminActor(req.principal!), { role, source, ...(expires ? { expiresAt: expires } : {}) });
     req.log?.info({ tokenId: t.id, role, source }, 'token issued');
-    res.status(201).json({ id: t.id, token: t.token, role, source, expiresAt: expires });
+    res.status(201).json(t);
   });
 
-  r.delete('/v1/tokens/:id', requireRole('admin'), (req, res) => {
+  r.delete('/v1/tokens/:id', requireRole('admin'), async (req, res) => {
     const id = String(req.params.id);
-    const done = ledger.store.transaction(() => ledger.store.tokens.revokeById(id, formatTimestamp(ledger.clock())));
-    if (!done) throw notFound(`no active token ${id}`);
+    if (!(await access.revokeToken(adminActor(req.principal!), id))) throw notFound(`no active token ${id}`);
     req.log?.info({ tokenId: id }, 'token revoked');
     res.status(204).end();
   });

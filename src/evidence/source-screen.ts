@@ -1,0 +1,30 @@
+/**
+ * The one screen for an entry's `source` before it can be stored: the same secret scan as
+ * evidence (secrets.ts), then the identifier rules. A source is shown to auditors and compared
+ * by exact text, so it must read as what it is: no control, bidirectional-override or
+ * zero-width characters (which make two different ids look alike), well-formed Unicode, at most
+ * MAX_SOURCE_LENGTH code units, and never the ledger's own reserved prefix.
+ *
+ * Issue 11 builds one screening function for every stored string; when it lands, its call
+ * replaces the body of {@link sourceProblem} (this file is the one place a source is screened).
+ * Pure: no I/O.
+ */
+import { MAX_SOURCE_LENGTH } from './envelope.js';
+import { isLedgerSource, RESERVED_SOURCE_PREFIX } from './access-records.js';
+import { isWellFormedUnicode } from './json-value.js';
+import { findSecrets } from './secrets.js';
+
+/** Cc (controls), bidi embeddings/overrides/isolates and marks, zero-width and word-joiner characters, BOM. */
+const INVISIBLE_OR_CONTROL = /[\p{Cc}\u061C\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\uFEFF]/u;
+
+/** Why `source` may not be stored, or undefined when it may. Never repeats the value. */
+export function sourceProblem(source: string): string | undefined {
+  if (source.length === 0) return 'is empty';
+  if (source.length > MAX_SOURCE_LENGTH) return `is longer than ${MAX_SOURCE_LENGTH} characters`;
+  if (!isWellFormedUnicode(source)) return 'contains a lone UTF-16 surrogate';
+  if (INVISIBLE_OR_CONTROL.test(source)) return 'contains a control, bidirectional or zero-width character';
+  if (isLedgerSource(source)) return `may not start with "${RESERVED_SOURCE_PREFIX}", which is reserved for the ledger's own records`;
+  const secrets = findSecrets({ source });
+  if (secrets.length > 0) return 'looks like a secret';
+  return undefined;
+}
