@@ -4,12 +4,15 @@
  * An empty variable counts as unset (compose files and shells produce them easily).
  */
 import { readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, userInfo } from 'node:os';
 import { z } from 'zod';
 import { nodeCrypto } from './crypto/node.js';
 import { parseWitnessPolicy, type WitnessPolicy } from './note/index.js';
 import { policyNameProblems } from './ledger/witness-names.js';
 import { DEFAULT_WITNESS_RETRY_MAX_MS } from './ledger/witness-client.js';
+import { DEFAULT_ACCESS_CONTROL_ID, DEFAULT_DEV_TOKEN_TTL_DAYS, DEFAULT_TOKEN_TTL_DAYS } from './evidence/access-records.js';
+import { MAX_CONTROL_ID_LENGTH, MAX_ID_LENGTH } from './evidence/index.js';
+import { loadTrustedIssuers, type TrustedIssuer } from './identity/oidc-config.js';
 
 /** The contract's default port. */
 export const DEFAULT_PORT = 8080;
@@ -74,6 +77,16 @@ export interface Config {
   witnessPolicy: WitnessPolicy | undefined;
   witnessPolicyFile: string | undefined;
   witnessRetryMaxMs: number;
+  /** LEDGER_OIDC: trusted workload-identity issuers, read and checked at start-up; empty when unset. */
+  oidcIssuers: TrustedIssuer[];
+  /** LEDGER_ACCESS_CONTROL_ID: the control id of the ledger's own access records. */
+  accessControlId: string;
+  /** LEDGER_TOKEN_TTL_DAYS: expiry of a token issued without one. */
+  tokenTtlDays: number;
+  /** LEDGER_DEV_TOKEN_TTL_DAYS: expiry of the first start's development tokens. */
+  devTokenTtlDays: number;
+  /** LEDGER_OPERATOR: who starts the service, the actor of start-up access records (default `os-user:<login>`). */
+  operator: string;
 }
 
 export interface ConfigProblem {
@@ -131,6 +144,19 @@ const ENV_SCHEMA = z.object({
   LEDGER_WITNESS_POLICY: z.string().optional(),
   LEDGER_WITNESS_RETRY_MAX_MS: integer(DEFAULT_WITNESS_RETRY_MAX_MS, 10, MAX_TIMER_MS),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default(DEFAULT_LOG_LEVEL),
+  LEDGER_OIDC: z.string().regex(/^\S(.*\S)?$/s, 'must not start or end with whitespace').optional(),
+  LEDGER_ACCESS_CONTROL_ID: z
+    .string()
+    .max(MAX_CONTROL_ID_LENGTH, `must be at most ${MAX_CONTROL_ID_LENGTH} characters`)
+    .regex(/^[^\s\p{Cc}]+$/u, 'must be non-empty, without whitespace or control characters')
+    .default(DEFAULT_ACCESS_CONTROL_ID),
+  LEDGER_TOKEN_TTL_DAYS: integer(DEFAULT_TOKEN_TTL_DAYS, 1, 3650),
+  LEDGER_DEV_TOKEN_TTL_DAYS: integer(DEFAULT_DEV_TOKEN_TTL_DAYS, 1, 3650),
+  LEDGER_OPERATOR: z
+    .string()
+    .max(MAX_ID_LENGTH, `must be at most ${MAX_ID_LENGTH} characters`)
+    .regex(/^[^\p{Cc}]+$/u, 'must not contain control characters')
+    .optional(),
 });
 
 export const CONFIG_VARIABLES = Object.keys(ENV_SCHEMA.shape) as readonly (keyof typeof ENV_SCHEMA.shape)[];
@@ -148,6 +174,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const e = parsed.data;
   const witnessPolicy = e.LEDGER_WITNESS_POLICY === undefined ? undefined : loadWitnessPolicy(e.LEDGER_WITNESS_POLICY);
+  let oidcIssuers: TrustedIssuer[] = [];
+  if (e.LEDGER_OIDC !== undefined) {
+    const loaded = loadTrustedIssuers(e.LEDGER_OIDC);
+    if ('problems' in loaded) {
+      throw new ConfigError(loaded.problems.map((p) => ({ variable: 'LEDGER_OIDC', message: p.at ? `${e.LEDGER_OIDC} ${p.at}: ${p.message}` : p.message })));
+    }
+    oidcIssuers = loaded.issuers;
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -165,7 +199,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     witnessPolicy,
     witnessPolicyFile: e.LEDGER_WITNESS_POLICY,
     witnessRetryMaxMs: e.LEDGER_WITNESS_RETRY_MAX_MS,
+    oidcIssuers,
+    accessControlId: e.LEDGER_ACCESS_CONTROL_ID,
+    tokenTtlDays: e.LEDGER_TOKEN_TTL_DAYS,
+    devTokenTtlDays: e.LEDGER_DEV_TOKEN_TTL_DAYS,
+    operator: e.LEDGER_OPERATOR ?? defaultOperator(),
   };
+}
+
+/** Whoever runs the process: the best attribution of a start-up when LEDGER_OPERATOR is not set. */
+function defaultOperator(): string {
+  try {
+    return `os-user:${userInfo().username}`;
+  } catch {
+    return 'os-user:unknown';
+  }
 }
 
 /**

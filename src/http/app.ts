@@ -16,6 +16,10 @@ import { healthRoutes } from './routes/health.js';
 import { proofRoutes } from './routes/proofs.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { tlogRoutes } from './routes/tlog.js';
+import { sourceKeyRoutes } from './routes/source-keys.js';
+import { AccessRecorder, DEFAULT_DEV_TOKEN_TTL_DAYS, DEFAULT_TOKEN_TTL_DAYS } from '../ledger/access-recorder.js';
+import { DEFAULT_ACCESS_CONTROL_ID } from '../evidence/access-records.js';
+import type { WorkloadVerifier } from '../identity/workload-verifier.js';
 import { verifyPageRoutes } from './routes/verify-page.js';
 
 export interface AppOptions {
@@ -24,14 +28,22 @@ export interface AppOptions {
   adminToken?: string | undefined;
   /** Where append bodies are parsed and validated; default: on this thread. */
   preparer?: BodyPreparer;
+  /** LEDGER_OIDC's trusted issuers, when configured. */
+  workload?: WorkloadVerifier | undefined;
+  /** Records token and key changes in the log; default: the default settings. */
+  access?: AccessRecorder;
 }
 
-export function createApp({ ledger, logger, adminToken, preparer = inlinePreparer() }: AppOptions): Express {
+function defaultAccess(ledger: Ledger): AccessRecorder {
+  return new AccessRecorder(ledger, { controlId: DEFAULT_ACCESS_CONTROL_ID, tokenTtlDays: DEFAULT_TOKEN_TTL_DAYS, devTokenTtlDays: DEFAULT_DEV_TOKEN_TTL_DAYS });
+}
+
+export function createApp({ ledger, logger, adminToken, preparer = inlinePreparer(), workload, access = defaultAccess(ledger) }: AppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.use(requestLog(logger));
-  app.use(authenticate(ledger.store.tokens, { adminToken, now: ledger.clock }));
+  app.use(authenticate(ledger.store.tokens, { adminToken, now: ledger.clock, workload }));
   // Appends first: every router a request passes costs it a round of path matching.
   app.use(entryRoutes(ledger, preparer));
   app.use(healthRoutes(ledger));
@@ -39,7 +51,8 @@ export function createApp({ ledger, logger, adminToken, preparer = inlinePrepare
   app.use(proofRoutes(ledger));
   app.use(periodRoutes(ledger));
   app.use(bundleRoutes(ledger));
-  app.use(tokenRoutes(ledger));
+  app.use(tokenRoutes(ledger, access));
+  app.use(sourceKeyRoutes(access));
   app.use(tlogRoutes(ledger));
   app.use(verifyPageRoutes());
   app.use(notFoundHandler);
@@ -54,7 +67,7 @@ export function createApp({ ledger, logger, adminToken, preparer = inlinePrepare
 export function createHandler(options: AppOptions): RequestListener {
   const preparer = options.preparer ?? inlinePreparer();
   const app = createApp({ ...options, preparer });
-  const principalOf = principalResolver(options.ledger.store.tokens, { adminToken: options.adminToken, now: options.ledger.clock });
+  const principalOf = principalResolver(options.ledger.store.tokens, { adminToken: options.adminToken, now: options.ledger.clock, workload: options.workload });
   const append = fastAppend({ ledger: options.ledger, preparer, logger: options.logger, principalOf, mappers: [mapDomainError] });
   return (req, res) => {
     if (!append(req, res)) app(req, res);

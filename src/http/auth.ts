@@ -5,8 +5,9 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
-import { forbidden, unauthorized, type HttpProblem } from './problem.js';
+import { forbidden, HttpProblem, unauthorized } from './problem.js';
 import { hashToken, type Role } from './tokens.js';
+import { isJwtShaped, type WorkloadVerifier } from '../identity/workload-verifier.js';
 
 export type { Role };
 
@@ -36,7 +37,15 @@ export interface AuthenticateOptions {
   adminToken?: string | undefined;
   /** Milliseconds since the epoch; injectable so expiry is testable. */
   now?: () => number;
+  /** LEDGER_OIDC: verifies JWTs from trusted issuers (src/identity/workload-verifier.ts). */
+  workload?: WorkloadVerifier | undefined;
 }
+
+/**
+ * What an `Authorization` header comes to: a principal, a problem saying why a workload token
+ * was refused (401, or 503 when its issuer's keys cannot be fetched), or nothing valid at all.
+ */
+export type Authentication = Principal | HttpProblem | undefined;
 
 /** The principal of the environment's admin token: it has no row in the token table. */
 export const ENV_ADMIN_PRINCIPAL: Readonly<Principal> = Object.freeze({ tokenId: 'env-admin', role: 'admin', source: 'admin' });
@@ -44,8 +53,11 @@ export const ENV_ADMIN_PRINCIPAL: Readonly<Principal> = Object.freeze({ tokenId:
 /** RFC 6750 §2.1: `Bearer 1*SP b64token`; the scheme is case-insensitive (RFC 9110 §11.1). */
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
 
-/** Far longer than `Bearer ` plus any token we issue (61 chars); anything longer is not worth parsing. */
-const MAX_AUTHORIZATION_LENGTH = 512;
+/**
+ * Room for workload JWTs (GitHub's and Azure's are 1–2.5 KB; an RSA-4096 signature alone is 683
+ * characters) and far beyond any token we issue (61 chars); anything longer is not worth parsing.
+ */
+const MAX_AUTHORIZATION_LENGTH = 8192;
 
 /** What each role may act as: an admin reads what an auditor reads, but is not a writer. */
 const ACTS_AS: Readonly<Record<Role, readonly Role[]>> = {
@@ -59,6 +71,8 @@ declare global {
     interface Request {
       /** Who sent the request, when it carried a valid token (set by {@link authenticate}). */
       principal?: Principal;
+      /** Why the request's workload token was refused, when it was (set by {@link authenticate}). */
+      authProblem?: HttpProblem;
     }
   }
 }
@@ -70,16 +84,33 @@ declare global {
 export function authenticate(directory: TokenDirectory, options: AuthenticateOptions = {}): RequestHandler {
   const principalOf = principalResolver(directory, options);
   return (req, _res, next) => {
-    req.principal = principalOf(req.get('Authorization'));
-    next();
+    const found = principalOf(req.get('Authorization'));
+    if (!(found instanceof Promise)) {
+      setAuthentication(req, found);
+      next();
+      return;
+    }
+    found.then((auth) => {
+      setAuthentication(req, auth);
+      next();
+    }, next);
   };
 }
 
+function setAuthentication(req: { principal?: Principal; authProblem?: HttpProblem }, auth: Authentication): void {
+  if (auth instanceof HttpProblem) req.authProblem = auth;
+  else req.principal = auth;
+}
+
 /**
- * The principal an `Authorization` header value carries, or undefined when it carries none that
- * is valid (what {@link authenticate} sets; the append fast path calls it directly).
+ * What an `Authorization` header value carries (what {@link authenticate} sets; the append fast
+ * path calls it directly). Static tokens are answered at once; only a JWT, when workload tokens
+ * are configured, is verified asynchronously (its issuer's keys may have to be fetched).
  */
-export function principalResolver(directory: TokenDirectory, options: AuthenticateOptions = {}): (authorization: string | undefined) => Principal | undefined {
+export function principalResolver(
+  directory: TokenDirectory,
+  options: AuthenticateOptions = {},
+): (authorization: string | undefined) => Authentication | Promise<Authentication> {
   const now = options.now ?? Date.now;
   // Compare hashes, not texts: equal lengths for timingSafeEqual, and the secret's length stays hidden.
   const adminHash = options.adminToken ? hashToken(options.adminToken) : undefined;
@@ -88,6 +119,8 @@ export function principalResolver(directory: TokenDirectory, options: Authentica
     if (token === undefined) return undefined;
     const hash = hashToken(token);
     if (adminHash && timingSafeEqual(hash, adminHash)) return { ...ENV_ADMIN_PRINCIPAL };
+    // Issued tokens are `elt_...` and never JWT-shaped, so the static path is unchanged for them.
+    if (options.workload && isJwtShaped(token)) return options.workload.verify(token);
     const record = directory.findByHash(hash);
     return record && isUsable(record, now()) ? { tokenId: record.id, role: record.role, source: record.source } : undefined;
   };
@@ -96,12 +129,15 @@ export function principalResolver(directory: TokenDirectory, options: Authentica
 /** Admits a principal that may act as one of `roles`; 401 without one, 403 for another role. */
 export function requireRole(...roles: Role[]): RequestHandler {
   if (roles.length === 0) throw new TypeError('requireRole needs at least one role');
-  return (req, _res, next) => next(roleProblem(req.principal, roles));
+  return (req, _res, next) => next(roleProblem(req.principal, roles, req.authProblem));
 }
 
-/** Why `principal` may not act as one of `roles` (401 or 403), or undefined when it may. */
-export function roleProblem(principal: Principal | undefined, roles: readonly Role[]): HttpProblem | undefined {
-  if (!principal) return unauthorized();
+/**
+ * Why `principal` may not act as one of `roles` (401 or 403), or undefined when it may; without
+ * a principal, `refusal` (why its workload token was refused) when there is one.
+ */
+export function roleProblem(principal: Principal | undefined, roles: readonly Role[], refusal?: HttpProblem): HttpProblem | undefined {
+  if (!principal) return refusal ?? unauthorized();
   if (!ACTS_AS[principal.role].some((role) => roles.includes(role))) {
     return forbidden(`A ${principal.role} token may not do this; it needs ${roles.join(' or ')}.`);
   }

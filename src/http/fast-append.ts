@@ -10,18 +10,18 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Ledger } from '../ledger/ledger.js';
 import { answerAppend } from './append.js';
-import { roleProblem, type Principal } from './auth.js';
+import { roleProblem, type Authentication } from './auth.js';
 import { readJsonBody } from './json-body.js';
 import type { BodyKind } from './prepare-body.js';
 import type { BodyPreparer } from './prepare-pool.js';
-import { problemAnswer, type ProblemMapper } from './problem.js';
+import { HttpProblem, problemAnswer, type ProblemMapper } from './problem.js';
 import { REQUEST_ID_HEADER, logWhenDone, requestIdFor, type Logger } from './request-log.js';
 
 export interface FastAppendDeps {
   ledger: Ledger;
   preparer: BodyPreparer;
   logger: Logger;
-  principalOf: (authorization: string | undefined) => Principal | undefined;
+  principalOf: (authorization: string | undefined) => Authentication | Promise<Authentication>;
   mappers: readonly ProblemMapper[];
 }
 
@@ -53,11 +53,14 @@ async function serve(deps: FastAppendDeps, req: IncomingMessage, res: ServerResp
   res.setHeader(REQUEST_ID_HEADER, id);
   logWhenDone(deps.logger, req, res, id, req.url);
   try {
-    const principal = deps.principalOf(req.headers.authorization);
-    const denied = roleProblem(principal, ['writer']);
+    let auth = deps.principalOf(req.headers.authorization);
+    // Only a workload JWT is asynchronous: a static token costs no extra turn.
+    if (auth instanceof Promise) auth = await auth;
+    const principal = auth instanceof HttpProblem ? undefined : auth;
+    const denied = roleProblem(principal, ['writer'], auth instanceof HttpProblem ? auth : undefined);
     if (denied) throw denied;
     const raw = await readJsonBody(req);
-    const answer = await answerAppend(deps.ledger, deps.preparer, principal!.source, raw, kind, single(req.headers['idempotency-key']));
+    const answer = await answerAppend(deps.ledger, deps.preparer, principal!.source, raw, kind, single(req.headers['idempotency-key']), single(req.headers['evidence-signature']));
     send(res, answer.status, { 'Content-Type': 'application/json; charset=utf-8' }, answer.json);
   } catch (error) {
     const answer = problemAnswer(error, deps.mappers, path);

@@ -1,4 +1,4 @@
-import { availableParallelism } from 'node:os';
+import { availableParallelism, userInfo } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
 
@@ -33,6 +33,11 @@ describe('configuration from the environment', () => {
       witnessPolicy: undefined,
       witnessPolicyFile: undefined,
       witnessRetryMaxMs: 30000,
+      oidcIssuers: [],
+      accessControlId: 'LEDGER-AC-01',
+      tokenTtlDays: 90,
+      devTokenTtlDays: 7,
+      operator: `os-user:${userInfo().username}`,
     });
   });
 
@@ -58,6 +63,10 @@ describe('configuration from the environment', () => {
         LEDGER_PREPARE_THREADS: '0',
         LOG_LEVEL: 'debug',
         LEDGER_WITNESS_RETRY_MAX_MS: '500',
+        LEDGER_ACCESS_CONTROL_ID: 'ITGC-AC-LEDGER',
+        LEDGER_TOKEN_TTL_DAYS: '30',
+        LEDGER_DEV_TOKEN_TTL_DAYS: '1',
+        LEDGER_OPERATOR: 'alice@example.com',
       }),
     ).toEqual({
       port: 9000,
@@ -76,6 +85,11 @@ describe('configuration from the environment', () => {
       witnessPolicy: undefined,
       witnessPolicyFile: undefined,
       witnessRetryMaxMs: 500,
+      oidcIssuers: [],
+      accessControlId: 'ITGC-AC-LEDGER',
+      tokenTtlDays: 30,
+      devTokenTtlDays: 1,
+      operator: 'alice@example.com',
     });
   });
 
