@@ -25,6 +25,12 @@ export interface EntryEnvelope {
   /** The submitter, from its token, never from the body. */
   source: string;
   record: EvidenceRecord;
+  /**
+   * Optional (absent: the entry's bytes are exactly as before): the submitter's detached Ed25519
+   * signature over the UTF-8 of `record`'s RFC 8785 canonical JSON, standard base64 of 64 bytes,
+   * for sources that registered a signing key (README, "Signed submissions").
+   */
+  signature?: string;
 }
 
 /** `prev` of entry 0: 32 zero bytes in hex. */
@@ -32,6 +38,9 @@ export const ZERO_HASH_HEX = '0'.repeat(64);
 
 /** Ours: the `source` of a token, like the other ids. */
 export const MAX_SOURCE_LENGTH = 256;
+
+/** Standard base64 (RFC 4648 §4) of 64 bytes: 86 characters, the last of 4 possible values, then `==`. */
+const SIGNATURE_BASE64 = /^[A-Za-z0-9+/]{85}[AQgw]==$/;
 
 const RECEIVED_AT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
@@ -41,6 +50,7 @@ const envelopeHeadShape = {
   prev: z.string().regex(/^[0-9a-f]{64}$/, { message: 'expected 64 lowercase hex digits' }),
   receivedAt: z.string().refine(isCanonicalTimestamp, { message: 'expected RFC 3339 UTC with milliseconds, such as 2026-09-14T02:00:00.000Z' }),
   source: z.string().min(1).max(MAX_SOURCE_LENGTH),
+  signature: z.string().regex(SIGNATURE_BASE64, { message: 'expected the standard base64 of a 64-byte Ed25519 signature' }).optional(),
 };
 const envelopeSchema = z.strictObject({ ...envelopeHeadShape, record: evidenceRecordSchema });
 /** For a record `validateRecord` already checked and froze: the same envelope, record taken as is. */
@@ -57,13 +67,20 @@ export function encodeLeaf(envelope: EntryEnvelope): Uint8Array {
 
 /**
  * canonicalJson(envelope) around a record whose canonical text is already known. RFC 8785
- * §3.2.3 sorts members by UTF-16 code units (index < prev < receivedAt < record < source < v)
- * and a nested object's text does not depend on where it sits, so only the punctuation is ours;
- * every value is still serialised by the library.
+ * §3.2.3 sorts members by UTF-16 code units (index < prev < receivedAt < record < source < v,
+ * with any optional member in its place) and a nested object's text does not depend on where
+ * it sits, so only the punctuation is ours; every other value is still serialised by the library.
+ * Members whose value is undefined are absent, as JSON.stringify and the library have them.
  */
-function spliceEnvelope(e: EntryEnvelope, recordText: string): string {
-  return `{"index":${canonicalJson(e.index)},"prev":${canonicalJson(e.prev)},"receivedAt":${canonicalJson(e.receivedAt)},` +
-    `"record":${recordText},"source":${canonicalJson(e.source)},"v":${canonicalJson(e.v)}}`;
+export function spliceEnvelope(e: EntryEnvelope, recordText: string): string {
+  const members = Object.keys(e).filter((name) => (e as unknown as Record<string, unknown>)[name] !== undefined);
+  // Array.prototype.sort without a comparator compares UTF-16 code units, as RFC 8785 §3.2.3 asks.
+  members.sort();
+  const parts = members.map((name) => {
+    const value = name === 'record' ? recordText : canonicalJson((e as unknown as Record<string, unknown>)[name]);
+    return `${canonicalJson(name)}:${value}`;
+  });
+  return `{${parts.join(',')}}`;
 }
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });

@@ -8,6 +8,7 @@ import { appendedJson } from '../ledger/entry-view.js';
 import type { BodyKind } from './prepare-body.js';
 import type { BodyPreparer } from './prepare-pool.js';
 import { badRequest } from './problem.js';
+import { checkSignatures } from './signed-submissions.js';
 
 /** Printable ASCII without spaces, like the IETF idempotency-key draft's examples; bounded. */
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
@@ -26,10 +27,13 @@ export async function answerAppend(
   raw: Uint8Array | undefined,
   kind: BodyKind,
   idempotencyHeader: string | undefined,
+  signatureHeader?: string | undefined,
 ): Promise<AppendAnswer> {
   const prepared = await preparer.prepare(raw, kind);
   const key = idempotencyKey(idempotencyHeader);
-  const result = await ledger.append(source, prepared.map((p) => p.record), key, kind);
+  const records = prepared.map((p) => p.record);
+  const signed = checkSignatures(ledger.sourceKey(source), source, records, signatureHeader);
+  const result = await ledger.append(source, records, key, kind, signed);
   const json = kind === 'entry' ? appendedJson(result.entries[0]!) : `{"entries":[${result.entries.map(appendedJson).join(',')}]}`;
   return { status: result.replayed ? 200 : 201, json };
 }

@@ -30,7 +30,7 @@ export function entryRoutes(ledger: Ledger, preparer: BodyPreparer): Router {
   const view = (e: Parameters<typeof entryView>[0]) => entryView(e, fiscal);
 
   const append = async (req: Request, res: Response, kind: BodyKind) => {
-    const answer = await answerAppend(ledger, preparer, req.principal!.source, req.rawBody, kind, req.get('Idempotency-Key'));
+    const answer = await answerAppend(ledger, preparer, req.principal!.source, req.rawBody, kind, req.get('Idempotency-Key'), req.get('Evidence-Signature'));
     sendAnswer(res, answer.status, answer.json);
   };
 
