@@ -21,6 +21,7 @@ import { ZERO_HASH_HEX } from '../evidence/index.js';
 import { hasRecordFilters, type BundleHead } from './bundle-format.js';
 import { checkHead, type CheckedHead } from './bundle-head.js';
 import { checkEntry, type CheckedEntry, type EntryContext } from './entry-checks.js';
+import { SignatureTracker } from './signatures.js';
 import { problem, type BundleReport, type EntryVerdict, type Problem, type TreeHead } from './report.js';
 
 export interface VerifyOptions {
@@ -48,6 +49,7 @@ export class BundleVerifier {
   private count = 0;
   private failures = 0;
   private late = 0;
+  private readonly signatures: SignatureTracker;
 
   /** Checks everything but `entries` of `bundle` (which may hold them; they are not read here). */
   constructor(
@@ -57,6 +59,7 @@ export class BundleVerifier {
     options: VerifyOptions = {},
   ) {
     this.checked = checkHead(c, bundle, verifierKey, options.fiscalYearStart, options.policy);
+    this.signatures = new SignatureTracker(c);
     this.problems = this.checked.problems;
     const head = this.checked.head;
     this.ctx = { c, fiscalYearStart: this.checked.fiscalYearStart, query: head?.query ?? {}, period: this.checked.periodBounds };
@@ -75,6 +78,7 @@ export class BundleVerifier {
     const checked = checkEntry(this.ctx, raw, this.checked.anchor);
     const { verdict } = checked;
     if (verdict.index !== null) this.checkSequence(checked, verdict.index);
+    if (checked.envelope) verdict.problems.push(...this.signatures.observe(checked.envelope));
     verdict.ok = verdict.problems.length === 0;
     this.count++;
     if (!verdict.ok) this.failures++;
@@ -110,6 +114,7 @@ export class BundleVerifier {
         period: head?.period?.period ?? null,
         query: { ...(head?.query ?? {}) } as Record<string, string>,
         complete: this.complete,
+        signatures: { ...this.signatures.counts },
       },
     };
   }

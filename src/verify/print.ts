@@ -23,10 +23,18 @@ export function summaryText(s: BundleSummary): string {
     `latest: ${s.latest ? `tree size ${s.latest.treeSize}, root ${s.latest.rootHash}` : 'NOT VERIFIED'}`,
     `entries: ${s.entries} checked, ${s.failures} failed, ${s.late} late`,
     completenessLine(s),
+    ...signatureLines(s),
     s.ok ? 'RESULT: VERIFIED' : 'RESULT: NOT VERIFIED',
   ];
   if (s.period) lines.splice(1, 0, `period: ${s.period} (entries proved against its close checkpoint)`);
   return `${lines.join('\n')}\n`;
+}
+
+function signatureLines(s: BundleSummary): string[] {
+  const { verified, unchecked } = s.signatures;
+  if (verified === 0 && unchecked === 0) return [];
+  const line = `signatures: ${verified} verified under keys registered in the bundle`;
+  return [unchecked ? `${line}; ${unchecked} not checked (their key was registered before the bundle's first entry)` : line];
 }
 
 function completenessLine(s: BundleSummary): string {

@@ -52,7 +52,11 @@ export type ProblemCode =
   /** The bundle's `late` flag differs from the one recomputed from the leaf. */
   | 'LATE_MISMATCH'
   /** An entry that an unfiltered bundle must hold is absent. */
-  | 'MISSING_ENTRY';
+  | 'MISSING_ENTRY'
+  /** The entry's `signature` does not verify under the key its source registered (signatures.ts). */
+  | 'BAD_SIGNATURE'
+  /** The entry's source registered a signing key earlier in the bundle, but the entry carries no signature. */
+  | 'UNSIGNED_ENTRY';
 
 export interface Problem {
   code: ProblemCode;
@@ -90,6 +94,8 @@ export interface BundleSummary {
   query: Record<string, string>;
   /** True when the query has no record filters, so a missing entry would have been detected. */
   complete: boolean;
+  /** Signed entries: verified, or unchecked because their key was registered before the bundle's entries. */
+  signatures: { verified: number; unchecked: number };
 }
 
 export interface BundleReport {
