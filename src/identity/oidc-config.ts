@@ -41,7 +41,7 @@ export interface TrustedIssuer {
   jwksMinRefreshSeconds: number;
 }
 
-const NO_CONTROL = /^[^\p{Cc}]+$/u;
+const NO_CONTROL = /^[^\p{Cc}]*$/u;
 const seconds = (fallback: number, max: number) => z.int().min(0).max(max).default(fallback);
 
 const issuerSchema = z.strictObject({
