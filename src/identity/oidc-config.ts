@@ -21,7 +21,7 @@ export const DEFAULT_JWKS_MAX_AGE_SECONDS = 600;
 /** At most one fetch of an issuer's keys per this many seconds, whatever tokens arrive. */
 export const DEFAULT_JWKS_MIN_REFRESH_SECONDS = 30;
 /** A fetch of an issuer's keys that takes longer is abandoned; the token waiting for it gets 503. */
-export const JWKS_TIMEOUT_MS = 5000;
+export const DEFAULT_JWKS_TIMEOUT_SECONDS = 5;
 
 export type KeySource = { kind: 'file'; file: string; jwks: JSONWebKeySet } | { kind: 'url'; url: URL };
 
@@ -39,6 +39,7 @@ export interface TrustedIssuer {
   clockSkewSeconds: number;
   jwksMaxAgeSeconds: number;
   jwksMinRefreshSeconds: number;
+  jwksTimeoutSeconds: number;
 }
 
 const NO_CONTROL = /^[^\p{Cc}]*$/u;
@@ -54,6 +55,7 @@ const issuerSchema = z.strictObject({
   clockSkewSeconds: seconds(DEFAULT_CLOCK_SKEW_SECONDS, 600),
   jwksMaxAgeSeconds: seconds(DEFAULT_JWKS_MAX_AGE_SECONDS, 7 * 24 * 3600),
   jwksMinRefreshSeconds: seconds(DEFAULT_JWKS_MIN_REFRESH_SECONDS, 24 * 3600),
+  jwksTimeoutSeconds: z.int().min(1).max(60).default(DEFAULT_JWKS_TIMEOUT_SECONDS),
   /** Plain http for a JWKS URL on a loopback address only (tests, a sidecar): never for a remote host. */
   allowLoopbackHttp: z.boolean().default(false),
 });

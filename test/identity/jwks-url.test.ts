@@ -108,6 +108,31 @@ describe('a JWK Set fetched from a URL', () => {
     expect(fetches).toBe(3);
   });
 
+  it('keeps serving other requests while a key fetch hangs, and answers the waiting token 503 at the timeout', async () => {
+    const hanging = createServer(() => undefined); // accepts, never answers
+    await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve));
+    const addr = hanging.address();
+    const port = typeof addr === 'object' && addr ? addr.port : 0;
+    try {
+      const issuers = configure({ allowLoopbackHttp: true, jwks: `http://127.0.0.1:${port}/keys`, jwksTimeoutSeconds: 1 });
+      const app = createHandler({ ledger: t.ledger, logger: createLogger('silent'), workload: createWorkloadVerifier(issuers, { now: () => NOW }) });
+      const started = Date.now();
+      const jwt = await signJwt(k1, spiffeClaims(NOW, AUD));
+      const waiting = request(app).post('/v1/entries').set('Authorization', `Bearer ${jwt}`).send(rotation(1)).then((r) => ({ status: r.status, at: Date.now() }));
+      // Meanwhile a static token's append is answered at once.
+      const staticAnswer = await request(app).post('/v1/entries').set('Authorization', `Bearer ${t.tokens.writer}`).send(rotation(2));
+      const staticAt = Date.now();
+      expect(staticAnswer.status).toBe(201);
+      const jwtAnswer = await waiting;
+      expect(jwtAnswer.status).toBe(503);
+      expect(staticAt).toBeLessThan(jwtAnswer.at);
+      expect(jwtAnswer.at - started).toBeGreaterThanOrEqual(900);
+    } finally {
+      hanging.closeAllConnections();
+      await new Promise((resolve) => hanging.close(resolve));
+    }
+  });
+
   it('fetches again when the cached set is older than its maximum age', async () => {
     const now = { ms: NOW };
     served = jwksOf(k2);

@@ -178,6 +178,27 @@ describe('workload identity tokens', () => {
     for (const jwt of [good, bad]) for (const part of jwt.split('.').filter((p) => p.length > 8)) expect(all).not.toContain(part);
   });
 
+  it('remembers an accepted token (by hash) for a minute at most and never past its expiry', async () => {
+    let at = NOW;
+    const verifier = createWorkloadVerifier(issuers, { now: () => at });
+    const jwt = await signJwt(keys.get(github.name)!, { ...githubClaims(NOW, AUD), exp: s(NOW) + 90 });
+    expect(await verifier.verify(jwt)).toEqual({ tokenId: 'oidc', role: 'writer', source: 'github:octo-org/octo-repo@refs/heads/main' });
+    at = NOW + 59_000;
+    expect(await verifier.verify(jwt)).toMatchObject({ role: 'writer' });
+    // Past its expiry (and the skew) it is verified again, and refused.
+    at = NOW + 90_000 + 61_000;
+    const late = await verifier.verify(jwt);
+    expect(late).toBeInstanceOf(HttpProblem);
+    expect((late as HttpProblem).detail).toMatch(/expired/);
+  });
+
+  it('verifies a burst of tokens a few at a time and answers every one', async () => {
+    const verifier = createWorkloadVerifier(issuers, { now: () => NOW });
+    const jwts = await Promise.all(Array.from({ length: 50 }, (_, i) => signJwt(keys.get(github.name)!, { ...githubClaims(NOW, AUD), jti: `burst-${i}` })));
+    const results = await Promise.all(jwts.map((jwt) => verifier.verify(jwt)));
+    expect(results.every((r) => !(r instanceof HttpProblem) && r.source === 'github:octo-org/octo-repo@refs/heads/main')).toBe(true);
+  });
+
   it('the verifier itself answers a problem, never throws, for any garbage that looks like a JWT', async () => {
     const verifier = createWorkloadVerifier(issuers, { now: () => NOW });
     for (const garbage of ['eyJ.e30.', 'eyJhbGciOiJSUzI1NiJ9.bm90IGpzb24.x', 'eyJ9.eyJ9.eyJ9']) {
