@@ -109,7 +109,7 @@ export interface IssuerFacts {
   role: string;
   source: string;
   jwks: string;
-  /** SHA-256 hex of the issuer's canonical configuration. */
+  /** `sha256:<hex>` of the issuer's canonical configuration (the digest form). */
   fingerprint: string;
 }
 
@@ -118,7 +118,7 @@ export function issuerTrustedRecord(c: AccessContext, i: IssuerFacts, changed: b
     type: 'change',
     ...base(c),
     subject: { id: i.issuer, kind: 'workload' },
-    changeId: `trusted-issuer:${i.fingerprint.slice(0, 32)}`,
+    changeId: `trusted-issuer/${i.fingerprint}`,
     environment: c.system,
     details: {
       action: changed ? ACCESS_ACTIONS.issuerChanged : ACCESS_ACTIONS.issuerTrusted,
@@ -143,25 +143,30 @@ export function issuerRemovedRecord(c: AccessContext, issuer: string, fingerprin
   };
 }
 
-export function signingKeyRecord(c: AccessContext, verifierKey: string, keyHash: string): EvidenceRecord {
+/**
+ * `keyDigest` is `sha256:<hex>` of the verifier key text. The verifier key is public (GET /v1/key);
+ * its member is named `verifier`, not `...Key`, since members named like a key may hold only digests.
+ */
+export function signingKeyRecord(c: AccessContext, verifierKey: string, keyDigest: string): EvidenceRecord {
   return {
     type: 'change',
     ...base(c),
     subject: { id: c.system, kind: 'system' },
-    changeId: `signing-key:${keyHash.slice(0, 32)}`,
+    changeId: `signing-key/${keyDigest}`,
     environment: c.system,
-    details: { action: ACCESS_ACTIONS.signingKeyInUse, verifierKey },
+    details: { action: ACCESS_ACTIONS.signingKeyInUse, verifier: verifierKey },
   };
 }
 
-export function sourceKeyRecord(c: AccessContext, source: string, publicKey: Uint8Array, keyHash: string): EvidenceRecord {
+/** The public key is `details.ed25519Public` (standard base64 of 32 bytes); `keyDigest` is `sha256:<hex>` of those bytes. */
+export function sourceKeyRecord(c: AccessContext, source: string, publicKey: Uint8Array, keyDigest: string): EvidenceRecord {
   return {
     type: 'change',
     ...base(c),
     subject: { id: source, kind: 'workload' },
-    changeId: `source-signing-key:${keyHash.slice(0, 32)}`,
+    changeId: `source-signing-key/${keyDigest}`,
     environment: c.system,
-    details: { action: ACCESS_ACTIONS.sourceKeyRegistered, source, algorithm: 'ed25519', publicKey: toBase64(publicKey) },
+    details: { action: ACCESS_ACTIONS.sourceKeyRegistered, source, algorithm: 'ed25519', ed25519Public: toBase64(publicKey) },
   };
 }
 
@@ -173,7 +178,7 @@ export function sourceKeyRegistration(entry: EntryEnvelope): { source: string; p
   if (entry.source !== LEDGER_SOURCE || entry.record.type !== 'change') return undefined;
   const d = entry.record.details;
   if (!d || d.action !== ACCESS_ACTIONS.sourceKeyRegistered || d.algorithm !== 'ed25519') return undefined;
-  if (typeof d.source !== 'string' || typeof d.publicKey !== 'string') return undefined;
-  const publicKey = fromBase64(d.publicKey);
+  if (typeof d.source !== 'string' || typeof d.ed25519Public !== 'string') return undefined;
+  const publicKey = fromBase64(d.ed25519Public);
   return publicKey?.length === 32 ? { source: d.source, publicKey } : undefined;
 }

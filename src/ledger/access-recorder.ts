@@ -133,7 +133,7 @@ export class AccessRecorder {
 
     const { verifierKey } = this.ledger.key();
     if (!store.access.isSigningKeyRecorded(verifierKey)) {
-      records.push(signingKeyRecord(ctx, verifierKey, sha256Hex(verifierKey)));
+      records.push(signingKeyRecord(ctx, verifierKey, `sha256:${sha256Hex(verifierKey)}`));
       writes.push((e) => store.access.recordSigningKey(verifierKey, e.index));
     }
 
@@ -158,7 +158,7 @@ export class AccessRecorder {
 
   /** Registers (or replaces) `source`'s Ed25519 key; from the next entry on its records must be signed. */
   async registerSourceKey(actor: Identity, source: string, publicKey: Uint8Array): Promise<{ index: number }> {
-    const record = sourceKeyRecord(this.context(actor), source, publicKey, toHex(createHash('sha256').update(publicKey).digest()));
+    const record = sourceKeyRecord(this.context(actor), source, publicKey, `sha256:${toHex(createHash('sha256').update(publicKey).digest())}`);
     const result = await this.ledger.appendOwn([record], { keyChange: { source, publicKey } });
     return { index: result.entries[0]!.index };
   }
@@ -181,7 +181,7 @@ export function issuerFacts(issuer: TrustedIssuer): IssuerFacts {
     maxLifetimeSeconds: issuer.maxLifetimeSeconds,
     clockSkewSeconds: issuer.clockSkewSeconds,
   };
-  return { issuer: issuer.issuer, audience: issuer.audience, role: issuer.role, source: issuer.source, jwks: issuer.jwks, fingerprint: sha256Hex(canonicalJson(identity)) };
+  return { issuer: issuer.issuer, audience: issuer.audience, role: issuer.role, source: issuer.source, jwks: issuer.jwks, fingerprint: `sha256:${sha256Hex(canonicalJson(identity))}` };
 }
 
 function sha256Hex(text: string): string {

@@ -52,7 +52,7 @@ describe('signed submissions', () => {
     const reg = await request(t.app).post('/v1/source-keys').set(as('admin')).send({ source: 'test-writer', publicKey }).expect(201);
     expect(reg.body).toEqual({ source: 'test-writer', publicKey, algorithm: 'ed25519', index: 1 });
     const registration = decodeLeaf([...t.store.log.iterate(1, 2)][0]!.leaf);
-    expect(registration).toMatchObject({ source: 'ledger:self', record: { type: 'change', actor: { id: 'test-admin' }, details: { action: 'source_signing_key_registered', source: 'test-writer', publicKey } } });
+    expect(registration).toMatchObject({ source: 'ledger:self', record: { type: 'change', actor: { id: 'test-admin' }, details: { action: 'source_signing_key_registered', source: 'test-writer', ed25519Public: publicKey } } });
 
     const unsigned = await request(t.app).post('/v1/entries').set(as('writer')).send(rotation(1)).expect(400);
     expect(unsigned.body.field).toBe('Evidence-Signature');
@@ -124,7 +124,7 @@ describe('the offline signature check', () => {
     record: {
       type: 'change', controlId: 'LEDGER-AC-01', system: 's', actor: { id: 'a', kind: 'human' }, subject: { id: 'ci', kind: 'workload' },
       occurredAt: '2026-09-14T02:00:00Z', changeId: 'c', environment: 's',
-      details: { action: 'source_signing_key_registered', source: 'ci', algorithm: 'ed25519', publicKey },
+      details: { action: 'source_signing_key_registered', source: 'ci', algorithm: 'ed25519', ed25519Public: publicKey },
     },
   };
   const rec = rotation(1) as EntryEnvelope['record'];

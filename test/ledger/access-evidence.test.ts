@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import request from 'supertest';
-import { decodeLeaf, type EntryEnvelope } from '../../src/evidence/index.js';
+import { decodeLeaf, validateRecord, type EntryEnvelope } from '../../src/evidence/index.js';
 import { AccessRecorder } from '../../src/ledger/access-recorder.js';
 import { loadTrustedIssuers, type TrustedIssuer } from '../../src/identity/oidc-config.js';
 import { openTestLedger, type TestLedger } from '../support/ledger.js';
@@ -115,6 +115,38 @@ describe("the ledger's own access as evidence", () => {
     expect(t.store.tokens.total()).toBe(4);
   });
 
+  it('makes records that pass the same validation and secret screen as any posted record', async () => {
+    const access = new AccessRecorder(t.ledger, settings);
+    const alice = { id: 'alice', kind: 'human' as const };
+    const issued = await access.issueToken(alice, { role: 'writer', source: 'ci', expiresAt: '2026-09-14T02:30:00.000Z' });
+    await access.issueToken(alice, { role: 'auditor', source: 'audit' }).then((a) => access.revokeToken(alice, a.id));
+    t.now.ms += 3_600_000;
+    await access.recordExpiries();
+    await access.registerSourceKey(alice, 'ci', new Uint8Array(32).fill(7));
+    const tmp = tempDir();
+    try {
+      writeJwks(tmp.dir, 'k.json', await testKey('k', 'RS256'));
+      const file = path.join(tmp.dir, 'oidc.json');
+      writeFileSync(file, JSON.stringify([{ issuer: 'https://gitlab.example.com', audience: 'ledger', jwks: 'k.json', source: '{sub}' }]));
+      const loaded = loadTrustedIssuers(file);
+      if (!('issuers' in loaded)) throw new Error('bad config');
+      await access.recordStartup(alice, loaded.issuers);
+      await access.recordStartup(alice, []);
+    } finally {
+      tmp.cleanup();
+    }
+    const all = entries(t);
+    expect(all.map((e) => e.record.details?.action)).toEqual([
+      'token_issued', 'token_issued', 'token_revoked', 'token_expired', 'source_signing_key_registered',
+      'signing_key_in_use', 'trusted_issuer_added', 'trusted_issuer_removed',
+    ]);
+    for (const e of all) {
+      const checked = validateRecord(JSON.parse(JSON.stringify(e.record)));
+      expect(checked.ok ? [] : checked.problems, String(e.record.details?.action)).toEqual([]);
+      expect(JSON.stringify(e)).not.toContain(issued.token);
+    }
+  });
+
   it('refuses appends that claim the reserved source', async () => {
     await expect(t.ledger.append('ledger:self', [])).rejects.toMatchObject({ code: 'INVALID_ENTRY' });
   });
@@ -143,7 +175,7 @@ describe("the ledger's own access as evidence", () => {
       expect(await access.recordStartup(operator, await issuersFrom([gh, gl]))).toBe(3);
       const first = entries(t);
       expect(first.map((e) => e.record.details?.action)).toEqual(['signing_key_in_use', 'trusted_issuer_added', 'trusted_issuer_added']);
-      expect(first[0]!.record).toMatchObject({ type: 'change', actor: operator, details: { verifierKey: t.ledger.key().verifierKey } });
+      expect(first[0]!.record).toMatchObject({ type: 'change', actor: operator, details: { verifier: t.ledger.key().verifierKey } });
       expect(first[1]!.record).toMatchObject({ subject: { id: gh.issuer, kind: 'workload' }, details: { audience: 'ledger', sourceTemplate: 'github:{repository}', role: 'writer' } });
 
       // The same configuration again: nothing new.
