@@ -63,13 +63,21 @@ export async function startService(config: Config, options: ServiceOptions = {})
     const access = new AccessRecorder(ledger, { controlId: config.accessControlId, tokenTtlDays: config.tokenTtlDays, devTokenTtlDays: config.devTokenTtlDays });
     // The operator's start-up changes (key, trusted issuers) and expiries that passed while down, before any request.
     const operator = { id: config.operator, kind: 'human' as const };
-    await access.recordStartup(operator, config.oidcIssuers);
-    await access.recordExpiries();
+    // Fails closed: trusted issuers whose trust could not be recorded (a ledger that refuses
+    // appends, e.g. halted signing) are not trusted; reads and static tokens still work.
+    const startupRecorded = await access.recordStartup(operator, config.oidcIssuers).then(
+      () => true,
+      (err: unknown) => {
+        logger.error({ err }, 'cannot record the start-up access changes in the log; workload identity tokens are not accepted');
+        return false;
+      },
+    );
+    await access.recordExpiries().catch((err: unknown) => logger.error({ err }, 'recording token expiries failed'));
     const devTokens = isNewLog && !config.adminToken && store.tokens.total() === 0 ? await issueDevTokens(access, operator, print) : undefined;
     ledger.start();
 
     const preparer = config.prepareThreads > 0 ? await WorkerPreparer.start(config.prepareThreads) : inlinePreparer();
-    const workload = config.oidcIssuers.length > 0 ? createWorkloadVerifier(config.oidcIssuers, { now: ledger.clock }) : undefined;
+    const workload = startupRecorded && config.oidcIssuers.length > 0 ? createWorkloadVerifier(config.oidcIssuers, { now: ledger.clock }) : undefined;
     const handler = createHandler({ ledger, logger, adminToken: config.adminToken, preparer, workload, access });
     const server = await new Promise<Server>((resolve, reject) => {
       const s = createServer(handler).listen(config.port, config.host, () => resolve(s));

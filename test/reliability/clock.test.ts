@@ -56,6 +56,7 @@ describe('clock going backwards', () => {
       '2026-09-14T02:00:00.005Z',
       '2026-09-14T02:00:00.010Z',
     ]);
-    expect(receivedAts(f)).toEqual(stamps);
+    // Before them: the ledger's own entries for its key and the writer token, at T0.
+    expect(receivedAts(f)).toEqual(['2026-09-14T02:00:00.000Z', '2026-09-14T02:00:00.000Z', ...stamps]);
   });
 });

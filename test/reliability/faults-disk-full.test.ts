@@ -111,11 +111,13 @@ describe.skipIf(!mountable)('disk full on a real size-limited file system (tmpfs
     const s = await startInProcess(f);
     try {
       const writer = await createToken(s.url, f.adminToken, 'writer');
+      // The ledger's own entries (its key, the token's issuance) come first.
+      const first = s.ledger.size;
       for (let i = 0; i < 20; i++) expect((await post(s.url, writer, `before-${i}`)).status).toBe(201);
       const filler = path.join(mountPoint.dir, 'filler');
       fillDisk(filler);
       const outcome = await postUntilRefused(s.url, writer, 'full');
-      for (let i = 0; i < 20; i++) outcome.acked.set(`before-${i}`, i);
+      for (let i = 0; i < 20; i++) outcome.acked.set(`before-${i}`, first + i);
       const notReady = await readyz(s.url);
       expect(notReady.status).toBe(503);
       expect(String(notReady.body.database)).toMatch(/SQLITE_FULL/);

@@ -20,7 +20,8 @@ describe('health', () => {
       s.ledger.tick();
       const ready = await readyz(s.url);
       expect(ready.status).toBe(200);
-      expect(ready.body).toMatchObject({ status: 'ready', database: 'writable', signing: 'ok', treeSize: 1, signedTreeSize: 1 });
+      // The ledger's own entries for its key and the writer token, then the post.
+      expect(ready.body).toMatchObject({ status: 'ready', database: 'writable', signing: 'ok', treeSize: 3, signedTreeSize: 3 });
     } finally {
       await s.close();
     }
@@ -44,7 +45,7 @@ describe('health', () => {
       const ready = await readyz(s.url);
       expect(ready.status).toBe(503);
       expect(ready.body).toMatchObject({ status: 'not ready', signing: 'halted', database: 'writable' });
-      expect(String(ready.body.haltReason)).toMatch(/size 9 exceeds stored log size 3/);
+      expect(String(ready.body.haltReason)).toMatch(/size 9 exceeds stored log size 5/); // 2 ledger entries + 3 posts
     } finally {
       await s.close();
     }
