@@ -4,6 +4,9 @@
  */
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { signJwt, testKey, writeJwks } from '../support/oidc.js';
 import { createToken, ledgerFolder, post, readyz, startInProcess, type LedgerFolder } from './support.js';
 
 describe('health', () => {
@@ -39,8 +42,17 @@ describe('health', () => {
     raw.prepare('INSERT INTO checkpoints (tree_size, root_hash, note, signed_at) VALUES (?, ?, ?, ?)').run(9, Buffer.alloc(32, 7), 'lost tail', '2026-01-01T00:00:00.000Z');
     raw.close();
 
-    const s = await startInProcess(f);
+    // A trusted issuer newly configured: its trust cannot be recorded while the ledger refuses appends,
+    // so the service starts without workload identity rather than trusting it unrecorded.
+    const key = await testKey('k1', 'ES256');
+    writeJwks(f.dir, 'jwks.json', key);
+    writeFileSync(path.join(f.dir, 'oidc.json'), JSON.stringify([{ issuer: 'https://oidc.example.com', audience: 'ledger', jwks: 'jwks.json', source: '{sub}' }]));
+    const s = await startInProcess(f, {}, { LEDGER_OIDC: path.join(f.dir, 'oidc.json') });
     try {
+      const jwt = await signJwt(key, { iss: 'https://oidc.example.com', aud: 'ledger', sub: 'ci', iat: Math.floor(Date.now() / 1000), exp: Math.floor(Date.now() / 1000) + 300 });
+      const refused = await fetch(`${s.url}/v1/entries`, { headers: { Authorization: `Bearer ${jwt}` } });
+      expect(refused.status).toBe(401);
+      expect(s.store.access.trustedIssuers()).toEqual([]);
       expect((await fetch(`${s.url}/healthz`)).status).toBe(200);
       const ready = await readyz(s.url);
       expect(ready.status).toBe(503);
