@@ -23,6 +23,12 @@ function validated(input: unknown): EvidenceRecord {
   return v.record;
 }
 import { fetchBundle } from '../verify/scenario.js';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { runVerifyCli } from '../../src/cli/verify.js';
+import { describeOutcome } from '../../web/result-view.js';
+import { verifyInput } from '../../web/verify-input.js';
+import { tempDir } from '../support/tmp.js';
 
 function keyPair(): { privateKey: KeyObject; publicKey: string } {
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');
@@ -76,10 +82,30 @@ describe('signed submissions', () => {
     await request(t.app).post('/v1/entries').set(as('writer')).set('Evidence-Signature', 'not base64!').send(record).expect(400);
 
     t.ledger.tick();
-    const { bundle } = await fetchBundle(t);
+    const { bundle, text } = await fetchBundle(t);
     const report = verifyBundle(nobleCrypto, bundle, t.ledger.key().verifierKey);
     expect(report.ok).toBe(true);
     expect(report.summary.signatures).toEqual({ verified: 3, unchecked: 0 });
+
+    // `ledger verify` and the browser page (its logic, on @noble) say the same.
+    const dir = tempDir();
+    try {
+      const file = path.join(dir.dir, 'bundle.json');
+      writeFileSync(file, text);
+      let stdout = '';
+      const code = await runVerifyCli(['verify', file, '--key', t.ledger.key().verifierKey], { stdout: (s) => (stdout += s), stderr: () => {} });
+      expect(code).toBe(0);
+      expect(stdout).toContain('signatures: 3 verified under keys registered in the bundle\n');
+      const bytes = new TextEncoder().encode(text);
+      const chunks = (async function* () {
+        yield bytes;
+      })();
+      const pacing = { sliceMs: Infinity, now: () => 0, yieldToBrowser: async () => {} };
+      const view = describeOutcome(await verifyInput(nobleCrypto, { chunks, totalBytes: bytes.length, key: t.ledger.key().verifierKey }, pacing));
+      expect(view.transcript).toBe(stdout);
+    } finally {
+      dir.cleanup();
+    }
   });
 
   it('refuses registration by a non-admin, of a malformed key, or for the reserved source', async () => {
