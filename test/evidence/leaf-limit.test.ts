@@ -99,6 +99,8 @@ describe('leaf size limit (tlog-tiles entry bundles, uint16 lengths)', () => {
         receivedAt: '2026-09-14T02:00:00.000Z',
         source: '\u0001'.repeat(MAX_SOURCE_LENGTH),
         record,
+        // Signed submissions: the optional signature member (88 characters of base64).
+        signature: `${'/'.repeat(85)}w==`,
       };
       const leaf = encodeLeaf(envelope);
       expect(leaf.length).toBeLessThanOrEqual(MAX_LEAF_BYTES);
