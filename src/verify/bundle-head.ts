@@ -10,7 +10,7 @@ import { verifyConsistency } from '../merkle/index.js';
 import { formatVerifierKey, type VerifierKey, type WitnessPolicy } from '../note/index.js';
 import { formatTimestamp, parsePeriodId } from '../evidence/index.js';
 import { BUNDLE_FORMAT, BUNDLE_VERSION, bundleHeadSchema, type BundleHead } from './bundle-format.js';
-import { messageOf, readVerifierKey, verifyCheckpointText } from './checkpoint.js';
+import { checkWitnesses, messageOf, readVerifierKey, verifyCheckpointText } from './checkpoint.js';
 import type { TrustedTree } from './entry-checks.js';
 import { problem, type Problem } from './report.js';
 
@@ -52,11 +52,12 @@ export function checkHead(c: Crypto, bundle: unknown, verifierKey: string | Veri
   out.fiscalYearStart = fiscalYearStart ?? head.fiscalYearStart;
   if (out.key) checkNamedKey(head, out.key, out.problems);
   if (out.key) {
-    // With a witness policy, the anchor (the tree every inclusion proof leads to) must be witnessed.
-    out.anchor = trustedTree(c, 'anchor', head.anchor, out.key, out.problems, policy);
+    out.anchor = trustedTree(c, 'anchor', head.anchor, out.key, out.problems);
     out.latest = trustedTree(c, 'latest', head.latest, out.key, out.problems);
   }
-  checkConsistency(c, head, out.anchor, out.latest, out.problems);
+  const consistent = checkConsistency(c, head, out.anchor, out.latest, out.problems);
+  // With a witness policy, the anchor (the tree every inclusion proof leads to) must be witnessed.
+  if (policy && out.anchor && !anchorWitnessed(c, head, policy, consistent && out.latest !== null, out.problems)) out.anchor = null;
   out.periodBounds = checkPeriod(head, out.fiscalYearStart, out.problems);
   return out;
 }
@@ -101,9 +102,8 @@ function trustedTree(
   ref: BundleHead['anchor'],
   key: VerifierKey,
   problems: Problem[],
-  policy?: WitnessPolicy,
 ): TrustedTree | null {
-  const verdict = verifyCheckpointText(c, ref.checkpoint, key, policy ? { policy } : {});
+  const verdict = verifyCheckpointText(c, ref.checkpoint, key);
   if (!verdict.ok) {
     problems.push(problem(verdict.problem.code, `${name}: ${verdict.problem.message}`));
     return null;
@@ -115,22 +115,45 @@ function trustedTree(
   return { name, treeSize: verdict.checkpoint.treeSize, root: verdict.checkpoint.root };
 }
 
-/** RFC 9162 §2.1.4.2: the latest tree extends the anchor tree. */
-function checkConsistency(c: Crypto, head: BundleHead, anchor: TrustedTree | null, latest: TrustedTree | null, problems: Problem[]): void {
+/**
+ * C2SP tlog-policy on the anchor: its own cosignatures meet the quorum, or (a close made after
+ * the witnesses had cosigned past it can never be cosigned itself: tlog-witness never goes back)
+ * the latest checkpoint meets it and the verified consistency proof shows the anchor's tree is a
+ * prefix of that witnessed tree, so every inclusion in the anchor is in the witnessed history.
+ * A bad cosignature from a policy witness on either note rejects it (tlog-cosignature).
+ */
+function anchorWitnessed(c: Crypto, head: BundleHead, policy: WitnessPolicy, provedPrefix: boolean, problems: Problem[]): boolean {
+  const own = checkWitnesses(c, head.anchor.checkpoint, policy);
+  if (own.ok) return true;
+  if (own.problem.code === 'NO_QUORUM' && provedPrefix && head.latest.treeSize > head.anchor.treeSize) {
+    const latest = checkWitnesses(c, head.latest.checkpoint, policy);
+    if (latest.ok) return true;
+    if (latest.problem.code === 'BAD_COSIGNATURE') {
+      problems.push(problem(latest.problem.code, `latest: ${latest.problem.message}`));
+      return false;
+    }
+  }
+  problems.push(problem(own.problem.code, `anchor: ${own.problem.message}`));
+  return false;
+}
+
+/** RFC 9162 §2.1.4.2: the latest tree extends the anchor tree. True when that is proved. */
+function checkConsistency(c: Crypto, head: BundleHead, anchor: TrustedTree | null, latest: TrustedTree | null, problems: Problem[]): boolean {
   const { from, to, proof } = head.consistency;
   if (from !== head.anchor.treeSize || to !== head.latest.treeSize) {
     problems.push(problem('SIZE_MISMATCH', `consistency proof is for ${from} -> ${to}, the checkpoints are ${head.anchor.treeSize} -> ${head.latest.treeSize}`));
-    return;
+    return false;
   }
   if (from > to) {
     problems.push(problem('SIZE_MISMATCH', `the anchor (size ${from}) is larger than the latest checkpoint (size ${to})`));
-    return;
+    return false;
   }
-  if (!anchor || !latest) return; // already reported: nothing trusted to check against
+  if (!anchor || !latest) return false; // already reported: nothing trusted to check against
   if (from === 0) {
     // Every tree extends the empty one; there is nothing to prove (RFC 9162 §2.1.4 needs m >= 1).
-    if (proof.length !== 0) problems.push(problem('BAD_CONSISTENCY', 'a consistency proof from the empty tree must be empty'));
-    return;
+    if (proof.length === 0) return true;
+    problems.push(problem('BAD_CONSISTENCY', 'a consistency proof from the empty tree must be empty'));
+    return false;
   }
   const verdict = verifyConsistency(c, {
     oldSize: from,
@@ -140,7 +163,9 @@ function checkConsistency(c: Crypto, head: BundleHead, anchor: TrustedTree | nul
     proof: proof.map(fromHex),
   });
   // Equal sizes: verifyConsistency demands the empty proof and the same root.
-  if (!verdict.ok) problems.push(problem('BAD_CONSISTENCY', `anchor ${from} -> latest ${to} (${verdict.code}): ${verdict.reason}`));
+  if (verdict.ok) return true;
+  problems.push(problem('BAD_CONSISTENCY', `anchor ${from} -> latest ${to} (${verdict.code}): ${verdict.reason}`));
+  return false;
 }
 
 /** The period must agree with the query, its own id's bounds and the anchor. Returns its bounds. */

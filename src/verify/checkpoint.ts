@@ -73,7 +73,7 @@ export function verifyCheckpointText(
 }
 
 /** C2SP tlog-policy: every cosignature from a policy witness must verify, and together they must meet the quorum. */
-function checkWitnesses(
+export function checkWitnesses(
   c: Crypto,
   note: string | Uint8Array,
   policy: WitnessPolicy,
