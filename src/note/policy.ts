@@ -169,12 +169,25 @@ export function evaluateQuorum(policy: WitnessPolicy, cosigned: ReadonlySet<stri
   };
 }
 
-/** The fewest cosignatures that can meet `rule` (0 for none): a bound for finding quorum checkpoints fast. */
+/**
+ * A lower bound on the cosignatures that can meet `rule` (0 for none), exact when no witness
+ * appears twice under it: a filter for finding quorum checkpoints fast, so it must never be too
+ * high. tlog-policy lets different groups list the same witness; then the k satisfied members
+ * may share cosigners, and only the largest of their bounds (at least the k-th smallest) is sure.
+ */
 export function minimumCosigners(rule: QuorumRule): number {
   if (rule.kind === 'none') return 0;
   if (rule.kind === 'witness') return 1;
   const needs = rule.members.map(minimumCosigners).sort((a, b) => a - b);
+  const names = reachedWithRepeats(rule, []);
+  if (new Set(names).size < names.length) return needs[rule.threshold - 1]!;
   return needs.slice(0, rule.threshold).reduce((a, b) => a + b, 0);
+}
+
+function reachedWithRepeats(rule: QuorumRule, out: string[]): string[] {
+  if (rule.kind === 'witness') out.push(rule.name);
+  if (rule.kind === 'group') for (const m of rule.members) reachedWithRepeats(m, out);
+  return out;
 }
 
 /** True when the policy asks for at least one cosignature. */

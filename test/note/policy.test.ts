@@ -116,11 +116,26 @@ describe('minimumCosigners', () => {
   it('is the fewest cosignatures that can meet the quorum', async () => {
     const { minimumCosigners } = await import('../../src/note/index.js');
     const g = (threshold: number, ...members: Parameters<typeof minimumCosigners>[0][]) => ({ kind: 'group' as const, name: 'g', threshold, members });
-    const w = { kind: 'witness' as const, name: 'w' };
+    let n = 0;
+    const w = () => ({ kind: 'witness' as const, name: `w${++n}` });
     expect(minimumCosigners({ kind: 'none' })).toBe(0);
-    expect(minimumCosigners(w)).toBe(1);
+    expect(minimumCosigners(w())).toBe(1);
     // The spec's example: 2 of X, and any of Y.
-    expect(minimumCosigners(g(2, g(2, w, w, w), g(1, w, w, w)))).toBe(3);
-    expect(minimumCosigners(g(1, g(3, w, w, w), w))).toBe(1);
+    expect(minimumCosigners(g(2, g(2, w(), w(), w()), g(1, w(), w(), w())))).toBe(3);
+    expect(minimumCosigners(g(1, g(3, w(), w(), w()), w()))).toBe(1);
+  });
+
+  it('never exceeds what meets the quorum when groups share witnesses (a bound must not hide quorum checkpoints)', async () => {
+    const { minimumCosigners } = await import('../../src/note/index.js');
+    const c = cryptos[0]!;
+    const vk = (i: number) => formatCosignerKey(verifierKeyOf(generateCosignerKey(c, `w${i}.example`, new Uint8Array(32).fill(i + 1))));
+    // Two groups over the same two witnesses, both required: W1 and W2 alone meet it.
+    const shared = parseWitnessPolicy(c, `witness W1 ${vk(1)}\nwitness W2 ${vk(2)}\nwitness W3 ${vk(3)}\ngroup A all W1 W2\ngroup B 2 W1 W2 W3\ngroup Q all A B\nquorum Q\n`);
+    expect(evaluateQuorum(shared, new Set(['W1', 'W2'])).met).toBe(true);
+    expect(minimumCosigners(shared.quorum)).toBe(2);
+    // One witness in every branch: it alone meets the quorum.
+    const hub = parseWitnessPolicy(c, `witness H ${vk(1)}\nwitness X ${vk(2)}\nwitness Y ${vk(3)}\ngroup A any H X\ngroup B any H Y\ngroup Q all A B\nquorum Q\n`);
+    expect(evaluateQuorum(hub, new Set(['H'])).met).toBe(true);
+    expect(minimumCosigners(hub.quorum)).toBe(1);
   });
 });
