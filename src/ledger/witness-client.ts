@@ -22,6 +22,11 @@ export const WITNESS_RETRY_MIN_MS = 100;
 export const DEFAULT_WITNESS_RETRY_MAX_MS = 30_000;
 /** A witness that has not answered in this long is treated as down for this attempt. */
 export const WITNESS_REQUEST_TIMEOUT_MS = 10_000;
+/**
+ * Most bytes read from a witness's answer: a few cosignature lines (or a size) fit in far less.
+ * A witness is not trusted with the ledger's memory: a longer answer is cut off and refused.
+ */
+export const MAX_WITNESS_RESPONSE_BYTES = 64 * 1024;
 /** 409s in a row answered by resending at once; more means the witness keeps moving: back off. */
 const MAX_IMMEDIATE_RESENDS = 3;
 
@@ -179,7 +184,9 @@ export class WitnessClient {
         headers: { 'Content-Type': 'text/plain; charset=utf-8' },
         signal: AbortSignal.any([this.abort.signal, AbortSignal.timeout(WITNESS_REQUEST_TIMEOUT_MS)]),
       });
-      text = await res.text();
+      const read = await readAtMost(res, MAX_WITNESS_RESPONSE_BYTES);
+      if (read === undefined) return this.fail(`answered ${res.status} with more than ${MAX_WITNESS_RESPONSE_BYTES} bytes; not read`);
+      text = read;
     } catch (err) {
       if (this.stopped) return 'backoff';
       return this.fail(`unreachable: ${(err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : (err as Error).message}`);
@@ -231,4 +238,23 @@ export class WitnessClient {
     this.deps.onCosigned(target.treeSize);
     return 'next';
   }
+}
+
+/** The answer's body as text, or undefined (and the connection dropped) once it exceeds `max` bytes. */
+async function readAtMost(res: Response, max: number): Promise<string | undefined> {
+  if (!res.body) return '';
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel().catch(() => {});
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
