@@ -102,7 +102,14 @@ export function readPolicy(c: Crypto, text: string | undefined): WitnessPolicy |
 function readTrust(c: Crypto, keyText: string, policyText: string | undefined): { key: VerifierKey; policy?: WitnessPolicy } {
   const policy = readPolicy(c, policyText);
   if (!policy) return { key: readKey(c, keyText) };
-  if (keyText.trim() !== '') return { key: readKey(c, keyText), policy };
+  if (keyText.trim() !== '') {
+    const key = readKey(c, keyText);
+    // As `--key` with `--policy`: a policy that lists logs trusts only those (C2SP tlog-policy).
+    if (policy.logs.length > 0 && !policy.logs.some((l) => l.key.name === key.name && l.key.keyHash === key.keyHash)) {
+      throw new InputError('key', 'this key is not one of the logs of the witness policy');
+    }
+    return { key, policy };
+  }
   if (policy.logs.length !== 1) throw new InputError('key', `the policy lists ${policy.logs.length} logs: paste the ledger verifier key too`);
   return { key: policy.logs[0]!.key, policy };
 }

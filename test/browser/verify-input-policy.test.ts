@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runVerifyCli } from '../../src/cli/verify.js';
 import { nobleCrypto } from '../../src/crypto/noble.js';
 import { InputError, verifyInput, type Pacing } from '../../web/verify-input.js';
+import { formatVerifierKey, generateSignerKey, verifierKeyOf } from '../../src/note/index.js';
 import { loadVectors } from '../support/vectors.js';
 import { tempDir } from '../support/tmp.js';
 
@@ -50,6 +51,14 @@ describe('the verify page with a witness policy', () => {
     const cli = await command(needsTwo);
     expect(cli.code).toBe(1);
     expect(cli.json.problems[0].code).toBe('NO_QUORUM');
+  });
+
+  it('refuses a log key the policy does not list, next to the key field, as the command does', async () => {
+    const other = formatVerifierKey(verifierKeyOf(generateSignerKey(nobleCrypto, 'other.example/log', new Uint8Array(32).fill(5))));
+    await expect(page(witnessed, other)).rejects.toMatchObject({ field: 'key', message: expect.stringMatching(/not one of the logs/) });
+    const file = path.join(dir.dir, 'policy-other.txt');
+    writeFileSync(file, witnessed);
+    await expect(runVerifyCli(['verify-checkpoint', file, '--policy', file, '--key', other], { stdout: () => {}, stderr: () => {} })).resolves.not.toBe(0);
   });
 
   it('refuses a policy that does not parse, next to the policy field', async () => {
