@@ -15,7 +15,7 @@
 import type { Crypto } from '../crypto/types.js';
 import { bytesEqual, fromBase64, toBase64 } from '../crypto/bytes.js';
 import { verifyConsistency } from '../merkle/index.js';
-import { NoteError, cosignCheckpoint, openCheckpoint, type SignerKey, type VerifierKey } from '../note/index.js';
+import { NoteError, cosignCheckpoint, openCheckpoint, parseCheckpoint, splitSignedNote, type SignerKey, type VerifierKey } from '../note/index.js';
 import { decodeStrictUtf8, parseCanonicalDecimal } from '../note/text.js';
 import type { LogHead, WitnessState } from './witness-state.js';
 
@@ -94,7 +94,13 @@ function noteToKeep(body: string, logLines: readonly { name: string; signature: 
 export function addCheckpoint(deps: WitnessDeps, bytes: Uint8Array): WitnessAnswer {
   const req = parseRequest(bytes);
   if (typeof req === 'string') return text(400, req);
-  const origin = req.note.slice(0, Math.max(0, req.note.indexOf('\n')));
+  // The note's layout first, so a body without a checkpoint is a 400, not an "unknown origin" 404.
+  let origin: string;
+  try {
+    origin = parseCheckpoint(splitSignedNote(req.note).text).origin;
+  } catch (err) {
+    return text(400, `not a signed checkpoint: ${(err as Error).message}`);
+  }
   const keys = deps.logs.get(origin);
   if (!keys) return text(404, `unknown log origin ${JSON.stringify(origin)}`);
   let opened;

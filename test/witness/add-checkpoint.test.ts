@@ -92,6 +92,17 @@ describe('add-checkpoint', () => {
     expect((await add(`${head}${log.checkpoint(10)}`)).status).toBe(400);
   });
 
+  it.each([
+    ['no checkpoint at all', 'old 0\n\n'],
+    ['an origin line without its newline', 'old 0\n\nexample.test/log'],
+    ['an extra blank line before the checkpoint', `old 0\n\n\n${log.checkpoint(10)}`],
+    ['CRLF line ends in the checkpoint', `old 0\n\n${log.checkpoint(10).replace(/\n/g, '\r\n')}`],
+  ])('answers 400, not 404, for %s', async (_what, body) => {
+    const r = await add(body);
+    expect(r.status).toBe(400);
+    expect(r.text).toMatch(/not a signed checkpoint/);
+  });
+
   it('never stores a rollback, even when asked directly (trigger)', async () => {
     expect((await add(log.request(0, 10))).status).toBe(200);
     const head = state.latest(ORIGIN)!;
