@@ -16,6 +16,13 @@ import type { WitnessState } from './witness-state.js';
 
 /** 63 proof lines and a checkpoint with 100 signature lines fit in well under this. */
 export const MAX_BODY_BYTES = 64 * 1024;
+/**
+ * Connections held at once (each buffers at most MAX_BODY_BYTES): with the body limit, this bounds
+ * the witness's memory whatever clients send. More are refused until one closes.
+ */
+export const MAX_CONNECTIONS = 256;
+/** A request (headers and body) must arrive within this; a slow client cannot hold a connection forever. */
+const REQUEST_TIMEOUT_MS = 30_000;
 const CHECKPOINT_PATH = /^\/([0-9a-f]{64})\/checkpoint$/;
 
 export interface WitnessServerOptions {
@@ -49,7 +56,6 @@ function readBody(req: IncomingMessage): Promise<Uint8Array | undefined> {
       size += chunk.length;
       if (size > MAX_BODY_BYTES) {
         resolve(undefined);
-        req.resume();
         return;
       }
       chunks.push(chunk);
@@ -73,7 +79,12 @@ export function witnessHandler(opts: WitnessServerOptions): (req: IncomingMessag
       if (req.method !== 'POST') return send(res, 405, 'text/plain; charset=utf-8', 'use POST\n');
       readBody(req).then(
         (body) => {
-          if (!body) return send(res, 413, 'text/plain; charset=utf-8', `the body exceeds ${MAX_BODY_BYTES} bytes\n`);
+          if (!body) {
+            // Hang up rather than drain a body that may never end.
+            res.setHeader('Connection', 'close');
+            res.on('finish', () => req.destroy());
+            return send(res, 413, 'text/plain; charset=utf-8', `the body exceeds ${MAX_BODY_BYTES} bytes\n`);
+          }
           let answer: WitnessAnswer;
           try {
             answer = addCheckpoint(deps, body);
@@ -106,6 +117,9 @@ export async function startWitness(opts: WitnessServerOptions & { port: number; 
   const server = createServer(witnessHandler(opts));
   // Keep-alive (the spec asks clients to reuse connections), but never hold a dead client forever.
   server.keepAliveTimeout = 30_000;
+  server.maxConnections = MAX_CONNECTIONS;
+  server.requestTimeout = REQUEST_TIMEOUT_MS;
+  server.headersTimeout = Math.min(server.headersTimeout, REQUEST_TIMEOUT_MS);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port, opts.host, () => resolve());
