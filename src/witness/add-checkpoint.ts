@@ -114,10 +114,15 @@ export function addCheckpoint(deps: WitnessDeps, bytes: Uint8Array): WitnessAnsw
   const cp = opened.checkpoint;
   if (req.oldSize > cp.size) return text(400, `old size ${req.oldSize} is larger than the checkpoint size ${cp.size}`, { origin, treeSize: cp.size });
 
-  // Proof checks against the stored head happen inside the transaction, with the head it reads.
-  const timestamp = deps.now();
-  const cosignature = cosignCheckpoint(deps.c, opened.note.text, deps.signer, timestamp);
-  const next: LogHead = { origin, treeSize: cp.size, rootHash: cp.rootHash, note: noteToKeep(opened.note.text, opened.note.verified, cosignature), cosignedAt: timestamp };
+  // Proof checks against the stored head happen inside the transaction, with the head it reads;
+  // only once they pass is the cosignature made. Its time never goes back below the last one's
+  // (a clock stepped back): tlog-cosignature reads it as "as of this time, the largest tree I saw".
+  let cosignature = '';
+  const next = (known: LogHead | undefined): LogHead => {
+    const timestamp = Math.max(deps.now(), known?.cosignedAt ?? 0);
+    cosignature = cosignCheckpoint(deps.c, opened.note.text, deps.signer, timestamp);
+    return { origin, treeSize: cp.size, rootHash: cp.rootHash, note: noteToKeep(opened.note.text, opened.note.verified, cosignature), cosignedAt: timestamp };
+  };
   const refusal = deps.state.compareAndSet<WitnessAnswer>(origin, (known) => {
     const knownSize = known?.treeSize ?? 0;
     if (req.oldSize !== knownSize) return conflict(knownSize, `old size ${req.oldSize} is not the size last cosigned, ${knownSize}`, origin, cp.size);

@@ -97,15 +97,20 @@ export class WitnessState {
 
   /**
    * In one IMMEDIATE transaction: reads the stored head, lets `decide` refuse (its answer is
-   * returned and nothing is written), else stores `next` as the new head and in the history.
+   * returned and nothing is written), else stores `next` (or what it builds from the stored head)
+   * as the new head and in the history.
    */
-  compareAndSet<R>(origin: string, decide: (known: LogHead | undefined) => R | undefined, next: LogHead): R | undefined {
+  compareAndSet<R>(
+    origin: string,
+    decide: (known: LogHead | undefined) => R | undefined,
+    next: LogHead | ((known: LogHead | undefined) => LogHead),
+  ): R | undefined {
     return this.db
       .transaction(() => {
         const known = this.latest(origin);
         const refusal = decide(known);
         if (refusal !== undefined) return refusal;
-        const row = { ...next, origin };
+        const row = { ...(typeof next === 'function' ? next(known) : next), origin };
         if (known) this.updateLog.run(row);
         else this.insertLog.run(row);
         this.insertHistory.run(row);

@@ -103,6 +103,19 @@ describe('add-checkpoint', () => {
     expect(r.text).toMatch(/not a signed checkpoint/);
   });
 
+  it('never dates a cosignature before the previous one, even when the clock steps back', async () => {
+    clock = 1_900_000_000;
+    const first = await add(log.request(0, 10));
+    clock = 1_800_000_000; // an hour, a year: stepped back
+    const second = await add(log.request(10, 12));
+    expect([first.status, second.status]).toEqual([200, 200]);
+    const t1 = verifyCosignatures(c, log.checkpoint(10) + first.text, [verifierKeyOf(signer)]).cosignatures[0]!.timestamp;
+    const t2 = verifyCosignatures(c, log.checkpoint(12) + second.text, [verifierKeyOf(signer)]).cosignatures[0]!.timestamp;
+    expect(t1).toBe(1_900_000_000);
+    expect(t2).toBeGreaterThanOrEqual(t1);
+    expect(state.latest(ORIGIN)?.cosignedAt).toBe(t2);
+  });
+
   it('never stores a rollback, even when asked directly (trigger)', async () => {
     expect((await add(log.request(0, 10))).status).toBe(200);
     const head = state.latest(ORIGIN)!;
