@@ -125,7 +125,7 @@ function trustedTree(
 function anchorWitnessed(c: Crypto, head: BundleHead, policy: WitnessPolicy, provedPrefix: boolean, problems: Problem[]): boolean {
   const own = checkWitnesses(c, head.anchor.checkpoint, policy);
   if (own.ok) return true;
-  if (own.problem.code === 'NO_QUORUM' && provedPrefix && head.latest.treeSize > head.anchor.treeSize) {
+  if (own.problem.code === 'NO_QUORUM' && provedPrefix) {
     const latest = checkWitnesses(c, head.latest.checkpoint, policy);
     if (latest.ok) return true;
     if (latest.problem.code === 'BAD_COSIGNATURE') {

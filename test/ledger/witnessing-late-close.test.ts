@@ -84,6 +84,14 @@ describe('a close the witnesses had already passed', () => {
     expect(refused.ok).toBe(false);
     expect(refused.problems.find((p) => p.code === 'NO_QUORUM')?.message).toMatch(/^anchor: .*no valid cosignature from A, B$/);
 
+    // A forged cosignature from a policy witness on the latest rejects it, it does not just not count.
+    const forged = structuredClone(bundle);
+    forged.latest.checkpoint = forged.latest.checkpoint.replace(/^(\u2014 witness\.test\/a \S{20})(\S)/m, (_m: string, head: string, x: string) => head + (x === 'A' ? 'B' : 'A'));
+    expect(forged.latest.checkpoint).not.toBe(bundle.latest.checkpoint);
+    const bad = verifyBundle(c, forged, logVkey, undefined, { policy });
+    expect(bad.ok).toBe(false);
+    expect(bad.problems.find((p) => p.code === 'BAD_COSIGNATURE')?.message).toMatch(/^latest: .*witness\.test\/a/);
+
     // A consistency proof that does not link the anchor to the witnessed latest: refused.
     const unlinked = structuredClone(bundle);
     unlinked.consistency.proof = unlinked.consistency.proof.map((h: string) => h.replace(/^./, (x) => (x === '0' ? '1' : '0')));
