@@ -12,7 +12,7 @@ import cliProgress from 'cli-progress';
 import { nodeCrypto } from '../crypto/node.js';
 import { auditLedger, type AuditReport } from '../ledger/audit.js';
 import { Store } from '../store/index.js';
-import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, exitCodeOf, processIo, readKeyArgument, readTrustArguments, type VerifyIo } from './verify-io.js';
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, exitCodeOf, processIo, readKeyArgument, readPolicyArgument, readTrustArguments, type VerifyIo } from './verify-io.js';
 
 /** Below this many entries an audit ends too fast for a progress bar to help. */
 const PROGRESS_MIN_ENTRIES = 10_000;
@@ -52,7 +52,8 @@ export function auditCommand(io: VerifyIo = processIo()): Command {
 
 function runAudit(io: VerifyIo, opts: AuditArgs): number {
   const key = opts.key === undefined ? undefined : readKeyArgument(opts.key);
-  const policy = opts.policy === undefined ? undefined : readTrustArguments({ policy: opts.policy, ...(opts.key ? { key: opts.key } : {}) }).policy;
+  // Only the witness keys are used; the log key stays --key or the recorded one (a policy may list no log, or several).
+  const policy = opts.policy === undefined ? undefined : opts.key ? readTrustArguments({ policy: opts.policy, key: opts.key }).policy : readPolicyArgument(opts.policy);
   const maxFindings = maxFindingsOption(opts.maxFindings);
   const store = openReadOnly(opts.db);
   let report: AuditReport;

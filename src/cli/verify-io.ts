@@ -125,20 +125,7 @@ export function decodeUtf8(bytes: Uint8Array, what: string): string {
  * line gives the key.
  */
 export function readTrustArguments(opts: { key?: string; policy?: string }): { key: VerifierKey; policy?: WitnessPolicy } {
-  let policy: WitnessPolicy | undefined;
-  if (opts.policy !== undefined) {
-    let text: string;
-    try {
-      text = readFileSync(opts.policy, 'utf8');
-    } catch (err) {
-      throw new UsageError(`cannot read --policy file ${opts.policy}: ${(err as Error).message}`);
-    }
-    try {
-      policy = parseWitnessPolicy(nodeCrypto, text);
-    } catch (err) {
-      throw new UsageError(`--policy file ${opts.policy}: ${(err as Error).message}`);
-    }
-  }
+  const policy = opts.policy === undefined ? undefined : readPolicyArgument(opts.policy);
   if (opts.key !== undefined) {
     const key = readKeyArgument(opts.key);
     if (!policy) return { key };
@@ -150,6 +137,21 @@ export function readTrustArguments(opts: { key?: string; policy?: string }): { k
   if (!policy) throw new UsageError('give --key <vkey> or --policy <file>');
   if (policy.logs.length !== 1) throw new UsageError(`the policy lists ${policy.logs.length} logs; say which with --key`);
   return { key: policy.logs[0]!.key, policy };
+}
+
+/** `--policy`: a C2SP tlog-policy file, parsed (its logs may be none, one or several). */
+export function readPolicyArgument(file: string): WitnessPolicy {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`cannot read --policy file ${file}: ${(err as Error).message}`);
+  }
+  try {
+    return parseWitnessPolicy(nodeCrypto, text);
+  } catch (err) {
+    throw new UsageError(`--policy file ${file}: ${(err as Error).message}`);
+  }
 }
 
 /**
