@@ -52,7 +52,8 @@ const envelopeHeadShape = {
   source: z.string().min(1).max(MAX_SOURCE_LENGTH),
   signature: z.string().regex(SIGNATURE_BASE64, { message: 'expected the standard base64 of a 64-byte Ed25519 signature' }).optional(),
 };
-const envelopeSchema = z.strictObject({ ...envelopeHeadShape, record: evidenceRecordSchema });
+/** The envelope as zod sees it (exported for the OpenAPI document and the SDK's types). */
+export const envelopeSchema = z.strictObject({ ...envelopeHeadShape, record: evidenceRecordSchema });
 /** For a record `validateRecord` already checked and froze: the same envelope, record taken as is. */
 const envelopeAroundValidatedSchema = z.strictObject({ ...envelopeHeadShape, record: z.custom<EvidenceRecord>(isValidatedRecord) });
 

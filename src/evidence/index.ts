@@ -26,6 +26,7 @@ export {
   ZERO_HASH_HEX,
   decodeLeaf,
   encodeLeaf,
+  envelopeSchema,
   formatTimestamp,
   type EntryEnvelope,
 } from './envelope.js';

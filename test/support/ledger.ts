@@ -8,6 +8,7 @@ import { createHandler } from '../../src/http/app.js';
 import { createLogger } from '../../src/http/request-log.js';
 import type { BodyPreparer } from '../../src/http/prepare-pool.js';
 import { generateToken, ROLES, type Role } from '../../src/http/tokens.js';
+import { describedHandlers } from './openapi-check.js';
 import { tempDir } from './tmp.js';
 
 export const TEST_ORIGIN = 'ledger.test/log';
@@ -65,6 +66,7 @@ export function openTestLedger(
     tokens[role] = g.token;
   }
   const app = createHandler({ ledger, logger: createLogger('silent'), adminToken: opts.adminToken, ...(opts.preparer ? { preparer: opts.preparer } : {}) });
+  describedHandlers.add(app);
   return {
     ledger,
     store,

@@ -16,7 +16,7 @@ import { ROLES } from '../tokens.js';
 
 const NO_CONTROL_CHARS = /^[^\p{Cc}]+$/u;
 
-const tokenRequest = z
+export const tokenRequest = z
   .object({
     role: z.enum(ROLES),
     source: z.string().min(1).max(256).regex(NO_CONTROL_CHARS, 'must not contain control characters'),

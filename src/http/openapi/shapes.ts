@@ -1,0 +1,142 @@
+/**
+ * The zod shapes of what the API answers, for the OpenAPI document (document.ts). Requests are
+ * described by the very schemas that validate them (evidence/record.ts, routes/tokens.ts); these
+ * answer shapes mirror the TypeScript types the routes build (entry-view.ts, proofs.ts,
+ * period-closer.ts, problem.ts), and the API tests validate every answer against them.
+ */
+import { z } from 'zod';
+import { PERIOD_KINDS, envelopeSchema, evidenceRecordSchema } from '../../evidence/index.js';
+import { tokenRequest } from '../routes/tokens.js';
+import { ROLES } from '../tokens.js';
+
+const hashHex = z.string().regex(/^[0-9a-f]{64}$/).meta({ description: 'A SHA-256 hash, 64 lowercase hex digits.' });
+const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/);
+const index = z.int().min(0);
+const timestamp = z.string().meta({ description: 'RFC 3339 UTC time.' });
+
+/** Every named shape, registered under its component name (#/components/schemas/<id>). */
+export const components = z.registry<{ id: string }>();
+const named = <T extends z.ZodType>(id: string, schema: T): T => {
+  components.add(schema, { id });
+  return schema;
+};
+
+export const EvidenceRecord = named('EvidenceRecord', evidenceRecordSchema);
+export const EntryEnvelope = named('EntryEnvelope', envelopeSchema);
+
+export const Problem = named(
+  'Problem',
+  z
+    .strictObject({
+      type: z.string().meta({ description: 'about:blank, or a urn:evidence-ledger:problem:<code> URN.' }),
+      title: z.string(),
+      status: z.int().min(400).max(599),
+      detail: z.string(),
+      instance: z.string().meta({ description: 'The request path.' }),
+      field: z.string().optional().meta({ description: 'The request field the problem is about (parameter name or path into the body).' }),
+      errors: z.array(z.strictObject({ field: z.string(), message: z.string() })).optional(),
+    })
+    .meta({ description: 'RFC 9457 problem details.' }),
+);
+
+export const AppendedEntry = named(
+  'AppendedEntry',
+  z.strictObject({
+    index,
+    leafHash: hashHex.meta({ description: 'SHA-256(0x00 || leaf), RFC 9162 §2.1.1.' }),
+    leaf: base64.meta({ description: 'base64 of the exact leaf bytes: RFC 8785 canonical JSON of entry.' }),
+    entry: EntryEnvelope,
+  }),
+);
+
+export const AppendedBatch = named('AppendedBatch', z.strictObject({ entries: z.array(AppendedEntry).min(1) }));
+
+export const BatchRequest = named(
+  'BatchRequest',
+  z.strictObject({ records: z.array(EvidenceRecord).min(1).max(1000) }).meta({ description: 'All records are appended or none.' }),
+);
+
+export const EntryView = named(
+  'EntryView',
+  z.strictObject({
+    index,
+    leafHash: hashHex,
+    leaf: base64,
+    entry: EntryEnvelope,
+    late: z.boolean().meta({ description: 'occurredAt lies in an earlier fiscal quarter than receivedAt.' }),
+  }),
+);
+
+export const EntryList = named(
+  'EntryList',
+  z.strictObject({
+    entries: z.array(EntryView),
+    next: index.nullable().meta({ description: 'Pass as `after` for the next page; null at the end.' }),
+  }),
+);
+
+export const InclusionProof = named(
+  'InclusionProof',
+  z.strictObject({ index, treeSize: z.int().min(1), leafHash: hashHex, proof: z.array(hashHex) }).meta({ description: 'RFC 9162 §2.1.3.' }),
+);
+
+export const ConsistencyProof = named(
+  'ConsistencyProof',
+  z.strictObject({ from: index, to: index, proof: z.array(hashHex) }).meta({ description: 'RFC 9162 §2.1.4.' }),
+);
+
+export const LogKey = named(
+  'LogKey',
+  z.strictObject({
+    origin: z.string(),
+    verifierKey: z.string().meta({ description: 'C2SP signed-note verifier key.' }),
+    publicKey: base64.meta({ description: 'The raw 32-byte Ed25519 public key.' }),
+  }),
+);
+
+const periodSummary = { period: z.string(), start: timestamp, end: timestamp, treeSize: index };
+
+export const PeriodList = named('PeriodList', z.strictObject({ periods: z.array(z.strictObject(periodSummary)) }));
+
+export const PeriodClose = named(
+  'PeriodClose',
+  z.strictObject({
+    ...periodSummary,
+    checkpoint: z.string().meta({ description: 'The signed checkpoint note at treeSize.' }),
+    previous: z.strictObject({ period: z.string(), treeSize: index, consistency: z.array(hashHex) }).nullable(),
+  }),
+);
+
+export const Liveness = named('Liveness', z.strictObject({ status: z.literal('ok') }));
+
+export const Readiness = named(
+  'Readiness',
+  z.strictObject({
+    status: z.enum(['ready', 'not ready']),
+    database: z.string().meta({ description: '"writable", or why a probe write failed.' }),
+    treeSize: index,
+    signedTreeSize: index,
+    queued: index,
+    searchIndexedThrough: index,
+    searchLag: index,
+    signing: z.enum(['ok', 'halted']),
+    haltReason: z.string().optional(),
+    lastTickError: z.string().optional(),
+    stale: z.string().optional(),
+  }),
+);
+
+export const TokenRequest = named('TokenRequest', tokenRequest);
+
+export const IssuedToken = named(
+  'IssuedToken',
+  z.strictObject({
+    id: z.string(),
+    token: z.string().meta({ description: 'Shown once; only its hash is stored.' }),
+    role: z.enum(ROLES),
+    source: z.string(),
+    expiresAt: timestamp.nullable(),
+  }),
+);
+
+export const PeriodKindSchema = z.enum(PERIOD_KINDS as unknown as [string, ...string[]]);

@@ -1,0 +1,37 @@
+/** OpenAPI descriptions of checkpoints.ts (see openapi/route-doc.ts). */
+import { z } from 'zod';
+import { indexParam, type RouteDoc } from '../openapi/route-doc.js';
+import { LogKey } from '../openapi/shapes.js';
+
+const note = { 'text/plain': 'A C2SP signed note holding a tlog-checkpoint.' };
+
+export const checkpointDocs: RouteDoc[] = [
+  {
+    method: 'get',
+    path: '/v1/checkpoint',
+    summary: 'The latest signed checkpoint',
+    tags: ['checkpoints'],
+    access: 'public',
+    answers: { 200: { description: 'The checkpoint note.', media: note } },
+    problems: [404],
+  },
+  {
+    method: 'get',
+    path: '/v1/checkpoints/{treeSize}',
+    summary: 'The checkpoint signed at a tree size (immutable)',
+    tags: ['checkpoints'],
+    access: 'public',
+    params: z.object({ treeSize: indexParam('The tree size.') }),
+    answers: { 200: { description: 'The checkpoint note.', media: note } },
+    problems: [400, 404],
+  },
+  {
+    method: 'get',
+    path: '/v1/key',
+    summary: "The log's origin and verifier key",
+    tags: ['checkpoints'],
+    access: 'public',
+    answers: { 200: { description: 'The key.', json: LogKey } },
+    problems: [],
+  },
+];
