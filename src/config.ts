@@ -55,6 +55,11 @@ export const MIN_ADMIN_TOKEN_LENGTH = 32;
 /** setTimeout fires at once for delays above 2^31 - 1 ms, so no interval may exceed it. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
+/** Who may read GET /metrics: an admin token, anyone, or nobody (not served). */
+export const METRICS_ACCESS = ['admin', 'public', 'off'] as const;
+export type MetricsAccess = (typeof METRICS_ACCESS)[number];
+export const DEFAULT_METRICS_ACCESS: MetricsAccess = 'admin';
+
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
@@ -87,6 +92,10 @@ export interface Config {
   devTokenTtlDays: number;
   /** LEDGER_OPERATOR: who starts the service, the actor of start-up access records (default `os-user:<login>`). */
   operator: string;
+  /** LEDGER_METRICS: who may read /metrics on the main port. */
+  metrics: MetricsAccess;
+  /** LEDGER_METRICS_PORT: a second listener (on HOST) serving only /metrics, to anyone; undefined for none. */
+  metricsPort: number | undefined;
 }
 
 export interface ConfigProblem {
@@ -143,6 +152,8 @@ const ENV_SCHEMA = z.object({
   LEDGER_PREPARE_THREADS: integer(DEFAULT_PREPARE_THREADS, 0, 64),
   LEDGER_WITNESS_POLICY: z.string().optional(),
   LEDGER_WITNESS_RETRY_MAX_MS: integer(DEFAULT_WITNESS_RETRY_MAX_MS, 10, MAX_TIMER_MS),
+  LEDGER_METRICS: z.enum(METRICS_ACCESS, { error: `must be one of ${METRICS_ACCESS.join(', ')}` }).default(DEFAULT_METRICS_ACCESS),
+  LEDGER_METRICS_PORT: integer(0, 0, 65535).optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default(DEFAULT_LOG_LEVEL),
   LEDGER_OIDC: z.string().regex(/^\S(.*\S)?$/s, 'must not start or end with whitespace').optional(),
   LEDGER_ACCESS_CONTROL_ID: z
@@ -204,6 +215,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tokenTtlDays: e.LEDGER_TOKEN_TTL_DAYS,
     devTokenTtlDays: e.LEDGER_DEV_TOKEN_TTL_DAYS,
     operator: e.LEDGER_OPERATOR ?? defaultOperator(),
+    metrics: e.LEDGER_METRICS,
+    metricsPort: input.LEDGER_METRICS_PORT === undefined ? undefined : e.LEDGER_METRICS_PORT,
   };
 }
 

@@ -6,6 +6,8 @@ import { createServer, type Server } from 'node:http';
 import type { Config } from '../config.js';
 import { nodeCrypto } from '../crypto/node.js';
 import { createHandler } from '../http/app.js';
+import { listenForMetrics } from '../http/metrics-server.js';
+import { createMetrics } from '../metrics/metrics.js';
 import { WorkerPreparer, inlinePreparer } from '../http/prepare-pool.js';
 import { createLogger, type Logger } from '../http/request-log.js';
 import { ROLES, type Role } from '../http/tokens.js';
@@ -24,6 +26,8 @@ export interface RunningService {
   store: Store;
   /** Bound address, e.g. http://127.0.0.1:8080 */
   url: string;
+  /** The LEDGER_METRICS_PORT listener's URL, when there is one. */
+  metricsUrl?: string;
   /** The dev tokens printed on the first start of a new database, if any. */
   devTokens?: Record<Role, string>;
   close(): Promise<void>;
@@ -78,34 +82,46 @@ export async function startService(config: Config, options: ServiceOptions = {})
 
     const preparer = config.prepareThreads > 0 ? await WorkerPreparer.start(config.prepareThreads) : inlinePreparer();
     const workload = startupRecorded && config.oidcIssuers.length > 0 ? createWorkloadVerifier(config.oidcIssuers, { now: ledger.clock }) : undefined;
-    const handler = createHandler({ ledger, logger, adminToken: config.adminToken, preparer, workload, access });
+    const metrics = createMetrics(ledger);
+    const handler = createHandler({ ledger, logger, adminToken: config.adminToken, preparer, workload, access, metrics, metricsAccess: config.metrics });
+    let metricsServer: Server | undefined;
     const server = await new Promise<Server>((resolve, reject) => {
       const s = createServer(handler).listen(config.port, config.host, () => resolve(s));
       s.once('error', reject);
-    }).catch(async (err: unknown) => {
-      await preparer.close();
-      throw err;
-    });
+    })
+      .then(async (s) => {
+        if (config.metricsPort !== undefined) metricsServer = await listenForMetrics(metrics, config.metricsPort, config.host).catch((err: unknown) => {
+          s.close();
+          throw err;
+        });
+        return s;
+      })
+      .catch(async (err: unknown) => {
+        await preparer.close();
+        throw err;
+      });
     const sweep = setInterval(() => {
       access.recordExpiries().catch((err: unknown) => logger.error({ err }, 'recording token expiries failed'));
     }, EXPIRY_SWEEP_MS);
     sweep.unref();
-    const addr = server.address();
-    const url = typeof addr === 'object' && addr ? `http://${addr.address}:${addr.port}` : String(addr);
-    logger.info({ url, origin: ledger.key().origin, treeSize: ledger.size }, 'evidence ledger listening');
+    const url = urlOf(server);
+    const metricsUrl = metricsServer ? urlOf(metricsServer) : undefined;
+    logger.info({ url, ...(metricsUrl ? { metricsUrl } : {}), origin: ledger.key().origin, treeSize: ledger.size }, 'evidence ledger listening');
 
     let closing: Promise<void> | undefined;
     const close = () =>
       (closing ??= new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
+        metricsServer?.close();
+        metricsServer?.closeAllConnections();
       }).then(async () => {
         clearInterval(sweep);
         await preparer.close();
         ledger.close();
         store.close();
       }));
-    return { server, ledger, store, url, ...(devTokens ? { devTokens } : {}), close };
+    return { server, ledger, store, url, ...(metricsUrl ? { metricsUrl } : {}), ...(devTokens ? { devTokens } : {}), close };
   } catch (err) {
     store.close();
     throw err;
@@ -117,6 +133,11 @@ function checkPolicyNamesThisLog(config: Config, verifierKey: string): void {
   const logs = config.witnessPolicy?.logs ?? [];
   if (logs.length === 0 || logs.some((l) => formatVerifierKey(l.key) === verifierKey)) return;
   throw new Error(`LEDGER_WITNESS_POLICY ${config.witnessPolicyFile}: its log lines do not include this ledger's key ${verifierKey}`);
+}
+
+function urlOf(server: Server): string {
+  const addr = server.address();
+  return typeof addr === 'object' && addr ? `http://${addr.address}:${addr.port}` : String(addr);
 }
 
 /** The signing key, with what to do about a missing or unusable one in the message. */

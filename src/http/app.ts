@@ -21,6 +21,10 @@ import { AccessRecorder, DEFAULT_DEV_TOKEN_TTL_DAYS, DEFAULT_TOKEN_TTL_DAYS } fr
 import { DEFAULT_ACCESS_CONTROL_ID } from '../evidence/access-records.js';
 import type { WorkloadVerifier } from '../identity/workload-verifier.js';
 import { verifyPageRoutes } from './routes/verify-page.js';
+import { metricsRoutes, type MetricsAccess } from './routes/metrics.js';
+import { openApiRoutes } from './routes/openapi.js';
+import { requestMetrics } from './request-metrics.js';
+import { createMetrics, type Metrics } from '../metrics/metrics.js';
 
 export interface AppOptions {
   ledger: Ledger;
@@ -32,20 +36,25 @@ export interface AppOptions {
   workload?: WorkloadVerifier | undefined;
   /** Records token and key changes in the log; default: the default settings. */
   access?: AccessRecorder;
+  /** Where the hooks report (src/metrics); default: a registry of this app's own, without process metrics. */
+  metrics?: Metrics;
+  /** Who may GET /metrics (LEDGER_METRICS); default admin. */
+  metricsAccess?: MetricsAccess;
 }
 
 function defaultAccess(ledger: Ledger): AccessRecorder {
   return new AccessRecorder(ledger, { controlId: DEFAULT_ACCESS_CONTROL_ID, tokenTtlDays: DEFAULT_TOKEN_TTL_DAYS, devTokenTtlDays: DEFAULT_DEV_TOKEN_TTL_DAYS });
 }
 
-export function createApp({ ledger, logger, adminToken, preparer = inlinePreparer(), workload, access = defaultAccess(ledger) }: AppOptions): Express {
+export function createApp({ ledger, logger, adminToken, preparer = inlinePreparer(), workload, access = defaultAccess(ledger), metrics = createMetrics(ledger, { processMetrics: false }), metricsAccess = 'admin' }: AppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.use(requestLog(logger));
+  app.use(requestMetrics(metrics));
   app.use(authenticate(ledger.store.tokens, { adminToken, now: ledger.clock, workload }));
   // Appends first: every router a request passes costs it a round of path matching.
-  app.use(entryRoutes(ledger, preparer));
+  app.use(entryRoutes(ledger, preparer, metrics));
   app.use(healthRoutes(ledger));
   app.use(checkpointRoutes(ledger));
   app.use(proofRoutes(ledger));
@@ -55,6 +64,8 @@ export function createApp({ ledger, logger, adminToken, preparer = inlinePrepare
   app.use(sourceKeyRoutes(access));
   app.use(tlogRoutes(ledger));
   app.use(verifyPageRoutes());
+  app.use(metricsRoutes(metrics, metricsAccess));
+  app.use(openApiRoutes());
   app.use(notFoundHandler);
   app.use(createProblemHandler([mapDomainError]));
   return app;
@@ -66,9 +77,10 @@ export function createApp({ ledger, logger, adminToken, preparer = inlinePrepare
  */
 export function createHandler(options: AppOptions): RequestListener {
   const preparer = options.preparer ?? inlinePreparer();
-  const app = createApp({ ...options, preparer });
+  const metrics = options.metrics ?? createMetrics(options.ledger, { processMetrics: false });
+  const app = createApp({ ...options, preparer, metrics });
   const principalOf = principalResolver(options.ledger.store.tokens, { adminToken: options.adminToken, now: options.ledger.clock, workload: options.workload });
-  const append = fastAppend({ ledger: options.ledger, preparer, logger: options.logger, principalOf, mappers: [mapDomainError] });
+  const append = fastAppend({ ledger: options.ledger, preparer, logger: options.logger, principalOf, mappers: [mapDomainError], metrics });
   return (req, res) => {
     if (!append(req, res)) app(req, res);
   };

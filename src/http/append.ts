@@ -5,9 +5,11 @@
  */
 import type { Ledger } from '../ledger/ledger.js';
 import { appendedJson } from '../ledger/entry-view.js';
+import type { AppendResult as AppendOutcome, Metrics } from '../metrics/metrics.js';
+import { mapDomainError } from './errors-map.js';
 import type { BodyKind } from './prepare-body.js';
 import type { BodyPreparer } from './prepare-pool.js';
-import { badRequest } from './problem.js';
+import { HttpProblem, badRequest } from './problem.js';
 import { checkSignatures } from './signed-submissions.js';
 
 /** Printable ASCII without spaces, like the IETF idempotency-key draft's examples; bounded. */
@@ -28,14 +30,27 @@ export async function answerAppend(
   kind: BodyKind,
   idempotencyHeader: string | undefined,
   signatureHeader?: string | undefined,
+  metrics?: Metrics,
 ): Promise<AppendAnswer> {
-  const prepared = await preparer.prepare(raw, kind);
-  const key = idempotencyKey(idempotencyHeader);
-  const records = prepared.map((p) => p.record);
-  const signed = checkSignatures(ledger.sourceKey(source), source, records, signatureHeader);
-  const result = await ledger.append(source, records, key, kind, signed);
-  const json = kind === 'entry' ? appendedJson(result.entries[0]!) : `{"entries":[${result.entries.map(appendedJson).join(',')}]}`;
-  return { status: result.replayed ? 200 : 201, json };
+  const started = metrics ? performance.now() : 0;
+  try {
+    const prepared = await preparer.prepare(raw, kind);
+    const key = idempotencyKey(idempotencyHeader);
+    const records = prepared.map((p) => p.record);
+    const signed = checkSignatures(ledger.sourceKey(source), source, records, signatureHeader);
+    const result = await ledger.append(source, records, key, kind, signed);
+    const json = kind === 'entry' ? appendedJson(result.entries[0]!) : `{"entries":[${result.entries.map(appendedJson).join(',')}]}`;
+    metrics?.appendDone(kind, result.replayed ? 'replayed' : 'created', records.map((r) => r.type), (performance.now() - started) / 1000);
+    return { status: result.replayed ? 200 : 201, json };
+  } catch (err) {
+    metrics?.appendDone(kind, outcomeOf(err), [], (performance.now() - started) / 1000);
+    throw err;
+  }
+}
+
+function outcomeOf(err: unknown): AppendOutcome {
+  const status = err instanceof HttpProblem ? err.status : mapDomainError(err)?.status ?? 500;
+  return status === 503 ? 'unavailable' : status < 500 ? 'client_error' : 'server_error';
 }
 
 function idempotencyKey(header: string | undefined): string | undefined {

@@ -9,6 +9,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Ledger } from '../ledger/ledger.js';
+import type { Metrics } from '../metrics/metrics.js';
 import { answerAppend } from './append.js';
 import { roleProblem, type Authentication } from './auth.js';
 import { readJsonBody } from './json-body.js';
@@ -23,6 +24,7 @@ export interface FastAppendDeps {
   logger: Logger;
   principalOf: (authorization: string | undefined) => Authentication | Promise<Authentication>;
   mappers: readonly ProblemMapper[];
+  metrics?: Metrics | undefined;
 }
 
 const PATHS: ReadonlyMap<string, BodyKind> = new Map([
@@ -60,7 +62,7 @@ async function serve(deps: FastAppendDeps, req: IncomingMessage, res: ServerResp
     const denied = roleProblem(principal, ['writer'], auth instanceof HttpProblem ? auth : undefined);
     if (denied) throw denied;
     const raw = await readJsonBody(req);
-    const answer = await answerAppend(deps.ledger, deps.preparer, principal!.source, raw, kind, single(req.headers['idempotency-key']), single(req.headers['evidence-signature']));
+    const answer = await answerAppend(deps.ledger, deps.preparer, principal!.source, raw, kind, single(req.headers['idempotency-key']), single(req.headers['evidence-signature']), deps.metrics);
     send(res, answer.status, { 'Content-Type': 'application/json; charset=utf-8' }, answer.json);
   } catch (error) {
     const answer = problemAnswer(error, deps.mappers, path);

@@ -209,6 +209,11 @@ export class Ledger {
     return this.sequencer.queued;
   }
 
+  /** Called after every group commit with its record count and transaction time (src/metrics). */
+  set onCommit(observer: ((records: number, seconds: number) => void) | undefined) {
+    this.sequencer.onCommit = observer;
+  }
+
   /** Entries [0, searchIndexedThrough) are in the search index; the rest are scanned by listings. */
   get searchIndexedThrough(): number {
     return this.indexer.indexedThrough;

@@ -86,6 +86,8 @@ export class Sequencer {
   private head: Head;
   private floorMs = 0;
   private closed = false;
+  /** Told after each durable commit: records written and how long the transaction took (metrics). */
+  onCommit: ((records: number, seconds: number) => void) | undefined;
 
   constructor(
     private readonly store: Store,
@@ -264,6 +266,7 @@ export class Sequencer {
     }
 
     if (rows.length) {
+      const started = this.onCommit ? performance.now() : 0;
       try {
         this.store.transaction(() => {
           this.store.log.append(rows, nodes);
@@ -277,6 +280,7 @@ export class Sequencer {
       }
       this.head = next;
       for (const [source, key] of keysNow) this.opts.sourceKeys?.set(source, key);
+      this.onCommit?.(rows.length, (performance.now() - started) / 1000);
     }
     for (const o of outcomes) (o.error ? o.p.reject(o.error) : o.p.resolve(o.result!));
   }

@@ -38,6 +38,8 @@ describe('configuration from the environment', () => {
       tokenTtlDays: 90,
       devTokenTtlDays: 7,
       operator: `os-user:${userInfo().username}`,
+      metrics: 'admin',
+      metricsPort: undefined,
     });
   });
 
@@ -67,6 +69,8 @@ describe('configuration from the environment', () => {
         LEDGER_TOKEN_TTL_DAYS: '30',
         LEDGER_DEV_TOKEN_TTL_DAYS: '1',
         LEDGER_OPERATOR: 'alice@example.com',
+        LEDGER_METRICS: 'public',
+        LEDGER_METRICS_PORT: '9100',
       }),
     ).toEqual({
       port: 9000,
@@ -90,6 +94,8 @@ describe('configuration from the environment', () => {
       tokenTtlDays: 30,
       devTokenTtlDays: 1,
       operator: 'alice@example.com',
+      metrics: 'public',
+      metricsPort: 9100,
     });
   });
 
@@ -113,6 +119,8 @@ describe('configuration from the environment', () => {
     ['LEDGER_ADMIN_TOKEN', `${'x'.repeat(32)} y`],
     ['LEDGER_ORIGIN', 'has space'],
     ['LEDGER_ORIGIN', 'a+b'],
+    ['LEDGER_METRICS', 'everyone'],
+    ['LEDGER_METRICS_PORT', '65536'],
     ['LEDGER_ORIGIN', 'tab\there'],
     ['LEDGER_ORIGIN', 'line\nbreak'],
     ['LEDGER_ORIGIN', 'no\u00a0break'],

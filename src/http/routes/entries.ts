@@ -1,6 +1,7 @@
 /** POST /v1/entries, POST /v1/entries/batch, GET /v1/entries/{index}, GET /v1/entries, tlog-proof. */
 import { Router, type Request, type Response } from 'express';
 import type { Ledger } from '../../ledger/ledger.js';
+import type { Metrics } from '../../metrics/metrics.js';
 import { entryView } from '../../ledger/entry-view.js';
 import { LedgerError } from '../../ledger/errors.js';
 import { jsonBody } from '../json-body.js';
@@ -24,13 +25,13 @@ function sendAnswer(res: Response, status: number, json: string): void {
  * Appends carry their bodies as bytes to `preparer` (parse, validate, canonicalise: off this
  * thread when it has workers), then to the sequencer.
  */
-export function entryRoutes(ledger: Ledger, preparer: BodyPreparer): Router {
+export function entryRoutes(ledger: Ledger, preparer: BodyPreparer, metrics?: Metrics): Router {
   const r = Router();
   const fiscal = ledger.settings.fiscalYearStart;
   const view = (e: Parameters<typeof entryView>[0]) => entryView(e, fiscal);
 
   const append = async (req: Request, res: Response, kind: BodyKind) => {
-    const answer = await answerAppend(ledger, preparer, req.principal!.source, req.rawBody, kind, req.get('Idempotency-Key'), req.get('Evidence-Signature'));
+    const answer = await answerAppend(ledger, preparer, req.principal!.source, req.rawBody, kind, req.get('Idempotency-Key'), req.get('Evidence-Signature'), metrics);
     sendAnswer(res, answer.status, answer.json);
   };
 
