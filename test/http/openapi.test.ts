@@ -45,7 +45,7 @@ describe('the OpenAPI document', () => {
   });
   afterAll(() => t.cleanup());
 
-  it('is valid OpenAPI 3.1 (checked against the OpenAPI Initiative's 3.1 schema)', async () => {
+  it('is valid OpenAPI 3.1 (checked against the OpenAPI Initiative 3.1 schema)', async () => {
     const validator = new Validator();
     const result = await validator.validate(structuredClone(openApiDocument()));
     expect(result.errors ?? []).toEqual([]);
