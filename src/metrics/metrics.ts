@@ -1,11 +1,12 @@
 /**
  * The service's Prometheus metrics (prom-client), behind named hooks so instrumented code never
- * touches prom-client itself. Hot-path hooks (appendDone, commit) only bump pre-bound children;
+ * touches prom-client itself. Hot-path hooks (appendDone, commit) only bump plain fields (families.ts);
  * everything that can be read from the ledger (tree size, queue depth, checkpoint age, search
  * lag, period closes, database size) is read when Prometheus scrapes, costing appends nothing.
  */
 import { statSync } from 'node:fs';
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { CounterFamily, HistogramFamily } from './families.js';
 import type { Ledger } from '../ledger/ledger.js';
 
 /** Append outcomes: new entries, an idempotent replay, or a problem by status class. */
@@ -41,18 +42,18 @@ export function createMetrics(ledger: Ledger, options: MetricsOptions = {}): Met
   if (options.processMetrics !== false) collectDefaultMetrics({ register: registry });
   const on = { registers: [registry] };
 
-  const appends = new Counter({ name: 'ledger_append_requests_total', help: 'Append requests by kind and result.', labelNames: ['kind', 'result'], ...on });
-  const records = new Counter({ name: 'ledger_records_total', help: 'Records in append requests, by evidence type and result.', labelNames: ['type', 'result'], ...on });
-  const appendSeconds = new Histogram({ name: 'ledger_append_duration_seconds', help: 'Append request latency (body read to answer), by kind.', labelNames: ['kind'], buckets: LATENCY_BUCKETS, ...on });
-  const commitRecords = new Histogram({ name: 'ledger_group_commit_records', help: 'Records per group commit.', buckets: COMMIT_SIZE_BUCKETS, ...on });
-  const commitSeconds = new Histogram({ name: 'ledger_group_commit_duration_seconds', help: 'Group-commit transaction time, fsync included.', buckets: LATENCY_BUCKETS, ...on });
-  const requestSeconds = new Histogram({
-    name: 'ledger_http_request_duration_seconds',
-    help: 'Latency of requests served by express (proofs, bundles, listings...), by route pattern.',
-    labelNames: ['route', 'method', 'status'],
-    buckets: LATENCY_BUCKETS,
-    ...on,
-  });
+  const appends = new CounterFamily('ledger_append_requests_total', 'Append requests by kind and result.', ['kind', 'result'], registry);
+  const records = new CounterFamily('ledger_records_total', 'Records in append requests, by evidence type and result.', ['type', 'result'], registry);
+  const appendSeconds = new HistogramFamily('ledger_append_duration_seconds', 'Append request latency (body read to answer), by kind.', ['kind'], LATENCY_BUCKETS, registry);
+  const commitRecords = new HistogramFamily('ledger_group_commit_records', 'Records per group commit.', [], COMMIT_SIZE_BUCKETS, registry).child();
+  const commitSeconds = new HistogramFamily('ledger_group_commit_duration_seconds', 'Group-commit transaction time, fsync included.', [], LATENCY_BUCKETS, registry).child();
+  const requestSeconds = new HistogramFamily(
+    'ledger_http_request_duration_seconds',
+    'Latency of requests served by express (proofs, bundles, listings...), by route pattern.',
+    ['route', 'method', 'status'],
+    LATENCY_BUCKETS,
+    registry,
+  );
   const witnessLag = new Gauge({ name: 'ledger_witness_cosignature_lag_entries', help: "Entries between the log's latest checkpoint and a witness's latest cosigned one.", labelNames: ['witness'], ...on });
   const witnessLagSeconds = new Gauge({ name: 'ledger_witness_cosignature_lag_seconds', help: "Age of a witness's latest cosignature relative to the latest checkpoint.", labelNames: ['witness'], ...on });
 
@@ -62,22 +63,27 @@ export function createMetrics(ledger: Ledger, options: MetricsOptions = {}): Met
     commitSeconds.observe(seconds);
   };
 
-  // Children are bound once per label set: a hot-path inc is then a property bump, not a label hash.
-  const appendChild = memo((key: string) => appends.labels(...(key.split('|') as [string, string])));
-  const recordChild = memo((key: string) => records.labels(...(key.split('|') as [string, string])));
-  const appendTimer = memo((kind: string) => appendSeconds.labels(kind));
+  // Children looked up once per label set and kept: a hot-path count is then a field increment.
+  const byResult = <T>(make: (result: string) => T) => {
+    const cache: Partial<Record<AppendResult, T>> = {};
+    return (result: AppendResult) => (cache[result] ??= make(result));
+  };
+  const appendChild = { entry: byResult((r) => appends.child('entry', r)), batch: byResult((r) => appends.child('batch', r)) };
+  const recordChild = byResult((r) => memo((type: string) => records.child(type, r)));
+  const appendTimer = { entry: appendSeconds.child('entry'), batch: appendSeconds.child('batch') };
 
   return {
     registry,
     contentType: registry.contentType,
     appendDone(kind, result, types, seconds) {
-      appendChild(`${kind}|${result}`).inc();
-      appendTimer(kind).observe(seconds);
-      if (types.length === 1) recordChild(`${types[0]}|${result}`).inc();
-      else if (types.length > 1) for (const [type, n] of countOf(types)) recordChild(`${type}|${result}`).inc(n);
+      appendChild[kind](result).inc();
+      appendTimer[kind].observe(seconds);
+      const ofType = recordChild(result);
+      if (types.length === 1) ofType(types[0]!).inc();
+      else if (types.length > 1) for (const [type, n] of countOf(types)) ofType(type).inc(n);
     },
     requestDone(route, method, status, seconds) {
-      requestSeconds.labels(route, method, String(status)).observe(seconds);
+      requestSeconds.child(route, method, String(status)).observe(seconds);
     },
     setWitnessLag(witness, entries, seconds) {
       if (entries === undefined) {
