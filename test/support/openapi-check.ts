@@ -33,7 +33,8 @@ const templates = Object.keys(doc.paths).map((template) => ({
 
 /** The path template that matches `pathname`, e.g. /v1/entries/{index} for /v1/entries/7. */
 export function matchPath(pathname: string): string | undefined {
-  const parts = pathname.split('/');
+  // express routes non-strictly: /v1/entries/ is /v1/entries.
+  const parts = (pathname.length > 1 && pathname.endsWith('/') ? pathname.slice(0, -1) : pathname).split('/');
   const hit = templates.find(
     (t) => t.segments.length === parts.length && t.segments.every((s, i) => (s.startsWith('{') ? parts[i] !== '' : s === parts[i])),
   );
