@@ -9,6 +9,7 @@ import { auditCommand } from './audit.js';
 import { verifyCommands } from './verify.js';
 import { witnessCommand } from './witness.js';
 import { exportTilesCommand } from './export-tiles.js';
+import { postCommand } from './post.js';
 
 const program = new Command()
   .name('ledger')
@@ -23,5 +24,6 @@ program.addCommand(auditCommand());
 program.addCommand(exportTilesCommand());
 for (const command of verifyCommands()) program.addCommand(command);
 program.addCommand(witnessCommand());
+program.addCommand(postCommand());
 
 await program.parseAsync(process.argv);

@@ -93,9 +93,9 @@ export interface CliRun {
 }
 
 /** Runs the compiled `ledger` CLI as a separate process. */
-export function runCli(args: string[], stdin?: string): Promise<CliRun> {
+export function runCli(args: string[], stdin?: string, env: Record<string, string> = {}): Promise<CliRun> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cliPath(), ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [cliPath(), ...args], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
