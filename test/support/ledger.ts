@@ -9,6 +9,8 @@ import { createLogger } from '../../src/http/request-log.js';
 import type { BodyPreparer } from '../../src/http/prepare-pool.js';
 import { generateToken, ROLES, type Role } from '../../src/http/tokens.js';
 import { describedHandlers } from './openapi-check.js';
+// Every answer supertest receives from the app below is checked against the OpenAPI document.
+import './openapi-setup.js';
 import { tempDir } from './tmp.js';
 
 export const TEST_ORIGIN = 'ledger.test/log';

@@ -1,7 +1,8 @@
 /**
- * Vitest setup file: every answer supertest receives from a described app (openTestLedger's,
- * see describedHandlers) is checked against the OpenAPI document, and a mismatch fails the
- * request as a failed `.expect` would, so the document cannot drift from the API tests.
+ * Imported for its effect by support/ledger.ts: every answer supertest receives from a described
+ * app (openTestLedger's, see describedHandlers) is checked against the OpenAPI document, and a
+ * mismatch fails the request as a failed `.expect` would, so the document cannot drift from the
+ * API tests. (Not a vitest setup file: only the test files that make ledgers pay for loading it.)
  */
 import type { Server } from 'node:http';
 import Test from 'supertest/lib/test.js';
