@@ -19,9 +19,9 @@ export interface Metrics {
   /** One express request finished: `route` is its pattern (e.g. /v1/proofs/inclusion). */
   requestDone(route: string, method: string, status: number, seconds: number): void;
   /**
-   * Witness cosignature lag (issue 10): how many entries a witness's latest cosigned
-   * checkpoint is behind the log's latest checkpoint. Call whenever a cosignature arrives or
-   * a checkpoint is signed; `undefined` removes a witness that is no longer configured.
+   * Witness cosignature lag from another source than the ledger's own witnessing (which the
+   * gauges read by themselves at scrape time): how many entries a witness is behind, and for
+   * how long; `undefined` removes the witness.
    */
   setWitnessLag(witness: string, entriesBehind: number | undefined, secondsBehind?: number): void;
   /** The Prometheus text exposition. */
@@ -54,8 +54,28 @@ export function createMetrics(ledger: Ledger, options: MetricsOptions = {}): Met
     LATENCY_BUCKETS,
     registry,
   );
-  const witnessLag = new Gauge({ name: 'ledger_witness_cosignature_lag_entries', help: "Entries between the log's latest checkpoint and a witness's latest cosigned one.", labelNames: ['witness'], ...on });
-  const witnessLagSeconds = new Gauge({ name: 'ledger_witness_cosignature_lag_seconds', help: "Age of a witness's latest cosignature relative to the latest checkpoint.", labelNames: ['witness'], ...on });
+  // Set by setWitnessLag, and read from the ledger's witnessing (issue 10) at every scrape when it has a policy.
+  const manualLag = new Map<string, { entries: number; seconds?: number }>();
+  new Gauge({
+    name: 'ledger_witness_cosignature_lag_entries',
+    help: "Entries between the log's latest signed checkpoint and the largest one a witness has cosigned.",
+    labelNames: ['witness'],
+    ...on,
+    collect() {
+      this.reset();
+      for (const [w, lag] of witnessLags(ledger, manualLag)) this.labels(w).set(lag.entries);
+    },
+  });
+  new Gauge({
+    name: 'ledger_witness_cosignature_lag_seconds',
+    help: 'How long a witness behind the latest signed checkpoint has been without a cosignature (0 when caught up).',
+    labelNames: ['witness'],
+    ...on,
+    collect() {
+      this.reset();
+      for (const [w, lag] of witnessLags(ledger, manualLag)) if (lag.seconds !== undefined) this.labels(w).set(lag.seconds);
+    },
+  });
 
   scrapeGauges(ledger, registry);
   ledger.onCommit = (n, seconds) => {
@@ -86,16 +106,30 @@ export function createMetrics(ledger: Ledger, options: MetricsOptions = {}): Met
       requestSeconds.child(route, method, String(status)).observe(seconds);
     },
     setWitnessLag(witness, entries, seconds) {
-      if (entries === undefined) {
-        witnessLag.remove(witness);
-        witnessLagSeconds.remove(witness);
-        return;
-      }
-      witnessLag.labels(witness).set(entries);
-      if (seconds !== undefined) witnessLagSeconds.labels(witness).set(seconds);
+      if (entries === undefined) manualLag.delete(witness);
+      else manualLag.set(witness, { entries, ...(seconds !== undefined ? { seconds } : {}) });
     },
     text: () => registry.metrics(),
   };
+}
+
+/** Per witness: the ledger's own witnessing status, overridden by what setWitnessLag was told. */
+function witnessLags(ledger: Ledger, manual: ReadonlyMap<string, { entries: number; seconds?: number }>): Map<string, { entries: number; seconds?: number }> {
+  const lags = new Map<string, { entries: number; seconds?: number }>();
+  const health = ledger.witnessingHealth();
+  if (health) {
+    const latest = ledger.latestCheckpoint();
+    const signed = latest?.treeSize ?? 0;
+    const now = ledger.clock();
+    for (const w of health.witnesses) {
+      const entries = Math.max(0, signed - w.cosignedTreeSize);
+      // Behind: since its last cosignature, or (never cosigned) at least as long as the latest checkpoint is old.
+      const since = w.lastSuccessAt ? Date.parse(w.lastSuccessAt) : latest ? Date.parse(latest.signedAt) : now;
+      lags.set(w.name, { entries, seconds: entries === 0 ? 0 : Math.max(0, (now - since) / 1000) });
+    }
+  }
+  for (const [w, lag] of manual) lags.set(w, lag);
+  return lags;
 }
 
 function countOf(values: readonly string[]): Map<string, number> {
@@ -136,6 +170,9 @@ function scrapeGauges(ledger: Ledger, registry: Registry): void {
   gauge('ledger_checkpoint_interval_seconds', 'The configured signing cadence.', () => ledger.settings.checkpointIntervalMs / 1000);
   gauge('ledger_queue_depth', 'Records queued for the next group commit.', () => ledger.queued);
   gauge('ledger_queue_max', 'Records queued beyond which appends get 503 (LEDGER_QUEUE_MAX).', () => ledger.settings.queueMax);
+  gauge('ledger_witnessed_tree_size', 'Size of the newest checkpoint that meets the witness quorum (0 without a policy or before one does).', () => ledger.witnessingHealth()?.witnessedTreeSize ?? 0);
+  gauge('ledger_witness_closes_pending', 'Period closes not yet covered by a checkpoint that meets the witness quorum.', () => ledger.witnessingHealth()?.closesPending ?? 0);
+  gauge('ledger_witness_conflict', '1 when a witness refused this log\'s history (a fork); see /readyz.', () => (ledger.witnessingHealth()?.conflict ? 1 : 0));
   gauge('ledger_search_index_lag_entries', 'Committed entries not yet in the search index.', () => ledger.searchLag);
   gauge('ledger_signing_halted', '1 when checkpoint signing has halted (no appends are accepted).', () => (ledger.health().signing === 'halted' ? 1 : 0));
   gauge('ledger_tick_failing', '1 when the last cadence tick (period closes, signing) failed.', () => (ledger.health().lastTickError ? 1 : 0));

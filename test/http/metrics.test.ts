@@ -5,7 +5,9 @@ import { createHandler } from '../../src/http/app.js';
 import { listenForMetrics } from '../../src/http/metrics-server.js';
 import { createLogger } from '../../src/http/request-log.js';
 import { createMetrics } from '../../src/metrics/metrics.js';
-import { approval, openTestLedger, rotation, type TestLedger } from '../support/ledger.js';
+import { nodeCrypto as c } from '../../src/crypto/node.js';
+import { formatCosignerKey, formatVerifierKey, generateCosignerKey, parseWitnessPolicy, verifierKeyOf } from '../../src/note/index.js';
+import { approval, openTestLedger, rotation, testSigner, type TestLedger } from '../support/ledger.js';
 
 /** Samples of the text exposition format: `name{a="b",...} value`, comments skipped. */
 function samples(text: string): Map<string, number> {
@@ -79,6 +81,26 @@ describe('GET /metrics', () => {
     const m = samples((await request(t.app).get('/metrics').set(admin())).text);
     expect(m.get('ledger_period_last_closed_end_timestamp_seconds')).toBe(Date.parse('2026-09-15T00:00:00.000Z') / 1000);
     expect(m.get('ledger_time_seconds')).toBe(t.now.ms / 1000);
+  });
+
+  it("reads each witness's lag from the ledger's witnessing: an unreachable witness falls behind", async () => {
+    const w = generateCosignerKey(c, 'witness.test/away', new Uint8Array(32).fill(3));
+    // Port 9 (discard) on loopback: nothing answers there.
+    const policy = parseWitnessPolicy(c, `log ${formatVerifierKey(verifierKeyOf(testSigner()))}\nwitness away ${formatCosignerKey(verifierKeyOf(w))} http://127.0.0.1:9\nquorum away\n`);
+    const witnessed = openTestLedger({ witnessPolicy: policy });
+    try {
+      witnessed.ledger.start();
+      await request(witnessed.app).post('/v1/entries').set({ Authorization: `Bearer ${witnessed.tokens.writer}` }).send(rotation(1)).expect(201);
+      witnessed.ledger.tick();
+      witnessed.now.ms += 90_000;
+      const m = samples((await request(witnessed.app).get('/metrics').set({ Authorization: `Bearer ${witnessed.tokens.admin}` })).text);
+      expect(m.get('ledger_witness_cosignature_lag_entries{witness="away"}')).toBe(1);
+      expect(m.get('ledger_witness_cosignature_lag_seconds{witness="away"}')).toBe(90);
+      expect(m.get('ledger_witnessed_tree_size')).toBe(0);
+      expect(m.get('ledger_witness_conflict')).toBe(0);
+    } finally {
+      witnessed.cleanup();
+    }
   });
 
   it('carries the witness lag set through its hook, and drops a witness set to undefined', async () => {

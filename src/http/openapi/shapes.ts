@@ -98,12 +98,44 @@ const periodSummary = { period: z.string(), start: timestamp, end: timestamp, tr
 
 export const PeriodList = named('PeriodList', z.strictObject({ periods: z.array(z.strictObject(periodSummary)) }));
 
+export const CloseWitnessing = named(
+  'CloseWitnessing',
+  z
+    .union([
+      z.strictObject({ quorum: z.literal(true), treeSize: index, checkpoint: z.string(), consistency: z.array(hashHex) }),
+      z.strictObject({ quorum: z.literal(false), missing: z.array(z.string()), reason: z.string() }),
+    ])
+    .meta({ description: 'With a witness policy: the first checkpoint at or after the close that meets the quorum (and the consistency proof to it), or who has not cosigned yet.' }),
+);
+
 export const PeriodClose = named(
   'PeriodClose',
   z.strictObject({
     ...periodSummary,
-    checkpoint: z.string().meta({ description: 'The signed checkpoint note at treeSize.' }),
+    checkpoint: z.string().meta({ description: 'The signed checkpoint note at treeSize (with the cosignature lines held).' }),
     previous: z.strictObject({ period: z.string(), treeSize: index, consistency: z.array(hashHex) }).nullable(),
+    witnessed: CloseWitnessing.optional(),
+  }),
+);
+
+export const WitnessingHealth = named(
+  'WitnessingHealth',
+  z.strictObject({
+    quorum: z.string(),
+    witnessedTreeSize: index,
+    closesPending: index,
+    oldestPendingClose: z.string().optional(),
+    witnesses: z.array(
+      z.strictObject({
+        name: z.string(),
+        url: z.string(),
+        cosignedTreeSize: index,
+        lastSuccessAt: z.string().optional(),
+        lastError: z.string().optional(),
+        conflict: z.string().optional(),
+      }),
+    ),
+    conflict: z.string().optional(),
   }),
 );
 
@@ -122,6 +154,7 @@ export const Readiness = named(
     signing: z.enum(['ok', 'halted']),
     haltReason: z.string().optional(),
     lastTickError: z.string().optional(),
+    witnessing: WitnessingHealth.optional(),
     stale: z.string().optional(),
   }),
 );

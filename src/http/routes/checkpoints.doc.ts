@@ -9,11 +9,14 @@ export const checkpointDocs: RouteDoc[] = [
   {
     method: 'get',
     path: '/v1/checkpoint',
-    summary: 'The latest signed checkpoint',
+    summary: 'The latest checkpoint: with a witness policy, the newest that meets the quorum',
     tags: ['checkpoints'],
     access: 'public',
-    answers: { 200: { description: 'The checkpoint note.', media: note } },
-    problems: [404],
+    query: z.object({
+      latest: z.enum(['witnessed', 'signed']).optional().meta({ description: 'signed: the newest log-signed checkpoint, witnessed or not (default witnessed).' }),
+    }),
+    answers: { 200: { description: 'The checkpoint note, with the cosignature lines held.', media: note } },
+    problems: [400, 404],
   },
   {
     method: 'get',
