@@ -26,6 +26,7 @@ const operations = Object.entries(doc.paths as Json).flatMap(([path, item]) =>
 /** A value a parameter's schema admits (integers kept small, so reads hit real entries). */
 function validValue(schema: Json): fc.Arbitrary<string> {
   if (schema.enum) return fc.constantFrom(...(schema.enum as string[]));
+  if (schema.examples) return fc.constantFrom(...(schema.examples as string[]));
   if (schema.type === 'integer') return fc.integer({ min: schema.minimum ?? 0, max: Math.min(schema.maximum ?? 8, 8) }).map(String);
   if (schema.format === 'date-time') return fc.date({ min: new Date('2020-01-01'), max: new Date('2030-01-01'), noInvalidDate: true }).map((d) => d.toISOString());
   if (schema.pattern) return fc.stringMatching(new RegExp(schema.pattern));
@@ -107,7 +108,8 @@ describe('requests generated from the OpenAPI document', () => {
         for (const p of params) {
           const v = values[`${p.in}:${p.name}`];
           if (v === undefined) continue;
-          if (p.in === 'path') url = url.replace(`{${p.name}}`, encodeURIComponent(v));
+          // {rest} is a wildcard over several segments: its slashes stay slashes.
+          if (p.in === 'path') url = url.replace(`{${p.name}}`, p.name === 'rest' ? v.split('/').map(encodeURIComponent).join('/') : encodeURIComponent(v));
           else if (p.in === 'query') query.append(p.name, v);
           else if (p.in === 'header' && /^[\x21-\x7e]*$/.test(v)) headers[p.name] = v;
         }

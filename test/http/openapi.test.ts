@@ -13,7 +13,7 @@ import { openApiDocument } from '../../src/http/openapi/document.js';
 import { answerMismatch, describedHandlers } from '../support/openapi-check.js';
 import { openTestLedger, rotation, type TestLedger } from '../support/ledger.js';
 
-type Layer = { route?: { path: string; methods: Record<string, boolean> }; handle?: { stack?: Layer[] } };
+type Layer = { route?: { path: string | string[]; methods: Record<string, boolean> }; handle?: { stack?: Layer[] } };
 
 /** Every METHOD path express would route, with `:param` written `{param}`, from nested routers too. */
 function expressRoutes(app: Express): string[] {
@@ -21,8 +21,11 @@ function expressRoutes(app: Express): string[] {
   const walk = (stack: Layer[]) => {
     for (const layer of stack) {
       if (layer.route) {
-        for (const [method, on] of Object.entries(layer.route.methods)) {
-          if (on && method !== '_all') out.push(`${method.toUpperCase()} ${layer.route.path.replace(/:(\w+)/g, '{$1}')}`);
+        // `:name` is a parameter, `*name` a wildcard over the rest of the path (documented as `{name}`).
+        for (const path of ([] as string[]).concat(layer.route.path)) {
+          for (const [method, on] of Object.entries(layer.route.methods)) {
+            if (on && method !== '_all') out.push(`${method.toUpperCase()} ${path.replace(/[:*](\w+)/g, '{$1}')}`);
+          }
         }
       } else if (layer.handle?.stack) walk(layer.handle.stack);
     }

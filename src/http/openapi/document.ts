@@ -13,6 +13,7 @@ import { metricsDocs } from '../routes/metrics.doc.js';
 import { openApiDocs } from '../routes/openapi.doc.js';
 import { periodDocs } from '../routes/periods.doc.js';
 import { proofDocs } from '../routes/proofs.doc.js';
+import { tlogDocs } from '../routes/tlog.doc.js';
 import { tokenDocs } from '../routes/tokens.doc.js';
 import { verifyPageDocs } from '../routes/verify-page.doc.js';
 import type { AnswerDoc, RouteDoc } from './route-doc.js';
@@ -28,6 +29,7 @@ export const ROUTE_DOCS: readonly RouteDoc[] = [
   ...bundleDocs,
   ...tokenDocs,
   ...verifyPageDocs,
+  ...tlogDocs,
   ...metricsDocs,
   ...openApiDocs,
 ];

@@ -5,19 +5,22 @@ import { LogKey } from '../openapi/shapes.js';
 
 const note = { 'text/plain': 'A C2SP signed note holding a tlog-checkpoint.' };
 
+const latest = (path: string, summary: string): RouteDoc => ({
+  method: 'get',
+  path,
+  summary,
+  tags: ['checkpoints'],
+  access: 'public',
+  query: z.object({
+    latest: z.enum(['witnessed', 'signed']).optional().meta({ description: 'signed: the newest log-signed checkpoint, witnessed or not (default witnessed).' }),
+  }),
+  answers: { 200: { description: 'The checkpoint note, with the cosignature lines held.', media: note } },
+  problems: [400, 404],
+});
+
 export const checkpointDocs: RouteDoc[] = [
-  {
-    method: 'get',
-    path: '/v1/checkpoint',
-    summary: 'The latest checkpoint: with a witness policy, the newest that meets the quorum',
-    tags: ['checkpoints'],
-    access: 'public',
-    query: z.object({
-      latest: z.enum(['witnessed', 'signed']).optional().meta({ description: 'signed: the newest log-signed checkpoint, witnessed or not (default witnessed).' }),
-    }),
-    answers: { 200: { description: 'The checkpoint note, with the cosignature lines held.', media: note } },
-    problems: [400, 404],
-  },
+  latest('/v1/checkpoint', 'The latest checkpoint: with a witness policy, the newest that meets the quorum'),
+  latest('/tlog/checkpoint', 'C2SP tlog-tiles: the same note as /v1/checkpoint'),
   {
     method: 'get',
     path: '/v1/checkpoints/{treeSize}',
