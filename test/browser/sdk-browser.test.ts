@@ -16,7 +16,7 @@ import { tempDir } from '../support/tmp.js';
 import { HAVE_CHROMIUM, NO_CHROMIUM_MESSAGE, launchChromium, type Chromium } from './chromium.js';
 import { ALLOWED_PACKAGES, REPO_ROOT } from './web-build.js';
 
-const SDK_FILES = /^src\/(?:sdk|evidence|merkle|note)\/[\w-]+\.ts$|^src\/crypto\/(?:noble|bytes|types)\.ts$/;
+const SDK_FILES = /^src\/(?:sdk|evidence|merkle|note|tiles)\/[\w-]+\.ts$|^src\/crypto\/(?:noble|bytes|types)\.ts$/;
 const NODE_BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
 
 async function buildSdk(outDir: string): Promise<{ code: string; violations: string[] }> {
