@@ -47,7 +47,7 @@ async function appendRound(ledger: Ledger, metrics: Metrics | undefined): Promis
   const worker = async () => {
     while (next < APPENDS) {
       const i = next++;
-      await answerAppend(ledger, preparer, 'bench-writer', bodies[i % bodies.length], 'entry', undefined, metrics);
+      await answerAppend(ledger, preparer, 'bench-writer', bodies[i % bodies.length], 'entry', undefined, undefined, metrics);
     }
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));

@@ -58,6 +58,10 @@ function bodyFor(path: string): fc.Arbitrary<unknown> {
   if (path === '/v1/entries/batch') {
     return fc.oneof({ weight: 4, arbitrary: fc.array(recordArb, { maxLength: 3 }).map((records) => ({ records })) }, { weight: 1, arbitrary: anyJson });
   }
+  if (path === '/v1/source-keys') {
+    const key = fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => Buffer.from(b).toString('base64'));
+    return fc.oneof({ weight: 3, arbitrary: fc.record({ source: fc.constantFrom('fuzz-source-a', 'fuzz-source-b'), publicKey: fc.oneof(key, fc.string()) }) }, anyJson);
+  }
   if (path === '/v1/tokens') {
     return fc.oneof(
       fc.record(

@@ -13,6 +13,7 @@ import { metricsDocs } from '../routes/metrics.doc.js';
 import { openApiDocs } from '../routes/openapi.doc.js';
 import { periodDocs } from '../routes/periods.doc.js';
 import { proofDocs } from '../routes/proofs.doc.js';
+import { sourceKeyDocs } from '../routes/source-keys.doc.js';
 import { tlogDocs } from '../routes/tlog.doc.js';
 import { tokenDocs } from '../routes/tokens.doc.js';
 import { verifyPageDocs } from '../routes/verify-page.doc.js';
@@ -28,6 +29,7 @@ export const ROUTE_DOCS: readonly RouteDoc[] = [
   ...periodDocs,
   ...bundleDocs,
   ...tokenDocs,
+  ...sourceKeyDocs,
   ...verifyPageDocs,
   ...tlogDocs,
   ...metricsDocs,

@@ -9,6 +9,10 @@ const idempotency = {
     description: 'Retries with the same key and body get the first answer (200); the same key with another body is a 409.',
     schema: z.string().regex(/^[\x21-\x7e]{1,255}$/),
   },
+  'Evidence-Signature': {
+    description: "For a source with a registered key (POST /v1/source-keys): base64 Ed25519 signature(s) over each record's RFC 8785 bytes, comma-separated in record order.",
+    schema: z.string(),
+  },
 };
 const appendProblems = [400, 409, 503];
 

@@ -14,7 +14,7 @@ import { requireRole } from '../auth.js';
 import { jsonBody } from '../json-body.js';
 import { badRequest } from '../problem.js';
 
-const keyRequest = z.strictObject({
+export const keyRequest = z.strictObject({
   source: z.string(),
   /** Standard base64 of the raw 32-byte Ed25519 public key (RFC 8032 §5.1.5). */
   publicKey: z.string(),
