@@ -35,11 +35,13 @@ const templates = Object.keys(doc.paths).map((template) => ({
 export function matchPath(pathname: string): string | undefined {
   // express routes non-strictly: /v1/entries/ is /v1/entries.
   const parts = (pathname.length > 1 && pathname.endsWith('/') ? pathname.slice(0, -1) : pathname).split('/');
+  const raw = pathname.split('/');
   const hit = templates.find((t) => {
-    // A last segment {rest} stands for an express wildcard (`*rest`): one or more segments.
-    const wildcard = t.segments.at(-1) === '{rest}';
-    if (wildcard ? parts.length < t.segments.length : t.segments.length !== parts.length) return false;
-    return t.segments.every((s, i) => (s.startsWith('{') ? parts[i] !== '' : s === parts[i]));
+    // A last segment {rest} stands for an express wildcard (`*rest`): the rest of the path, even empty.
+    if (t.segments.at(-1) === '{rest}') {
+      return raw.length >= t.segments.length && t.segments.slice(0, -1).every((s, i) => (s.startsWith('{') ? raw[i] !== '' : s === raw[i]));
+    }
+    return t.segments.length === parts.length && t.segments.every((s, i) => (s.startsWith('{') ? parts[i] !== '' : s === parts[i]));
   });
   return hit?.template;
 }
