@@ -7,8 +7,9 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
+import { periodParam } from '../params.js';
+import { onlyQuery } from '../query.js';
 import { Router, type Request, type Response } from 'express';
-import { PeriodError, parsePeriodId, type Period } from '../../evidence/index.js';
 import type { Ledger } from '../../ledger/ledger.js';
 import { bundleChunks, planBundle } from '../../ledger/bundle.js';
 import { MAX_FILTER_LENGTH, type BundleQuery } from '../../verify/bundle-format.js';
@@ -33,16 +34,6 @@ function readQuery(raw: Record<string, unknown>): BundleQuery {
   return query;
 }
 
-function readPeriod(id: string | undefined, fiscalYearStart: number): Period | undefined {
-  if (id === undefined) return undefined;
-  try {
-    return parsePeriodId(id, fiscalYearStart);
-  } catch (err) {
-    if (err instanceof PeriodError) throw badRequest(err.message, 'period');
-    throw err;
-  }
-}
-
 /** A name that says what the file holds: the period (or "latest") and the anchor size. */
 function fileName(query: BundleQuery, anchorSize: number, gzip: boolean): string {
   const scope = (query.period ?? 'latest').replace(/[^A-Za-z0-9-]/g, '_');
@@ -51,7 +42,7 @@ function fileName(query: BundleQuery, anchorSize: number, gzip: boolean): string
 
 async function sendBundle(ledger: Ledger, req: Request, res: Response): Promise<void> {
   const query = readQuery(req.query);
-  const plan = planBundle(ledger, query, readPeriod(query.period, ledger.settings.fiscalYearStart));
+  const plan = planBundle(ledger, query, query.period === undefined ? undefined : periodParam('period', query.period, ledger.settings.fiscalYearStart));
   // JSON unless gzip is asked for explicitly (no Accept or */* gets JSON, the first listed).
   const gzip = req.accepts(['application/json', GZIP]) === GZIP;
   res.status(200);
@@ -69,6 +60,6 @@ async function sendBundle(ledger: Ledger, req: Request, res: Response): Promise<
 
 export function bundleRoutes(ledger: Ledger): Router {
   const r = Router();
-  r.get('/v1/bundles', requireRole('auditor'), (req, res) => sendBundle(ledger, req, res));
+  r.get('/v1/bundles', requireRole('auditor'), onlyQuery(...PARAMS), (req, res) => sendBundle(ledger, req, res));
   return r;
 }

@@ -4,10 +4,10 @@
  */
 import type { Ledger } from '../../ledger/ledger.js';
 import { entryView, type EntryView } from '../../ledger/entry-view.js';
-import { isLate, parseRfc3339, formatTimestamp } from '../../evidence/index.js';
+import { isLate } from '../../evidence/index.js';
 import type { EntryFilter } from '../../store/index.js';
 import { badRequest } from '../problem.js';
-import { optionalIndexParam } from '../params.js';
+import { optionalIndexParam, timeParam } from '../params.js';
 
 /** Page size when the client names none, and the most a page may hold. */
 const DEFAULT_PAGE = 100;
@@ -29,13 +29,12 @@ const STRING_FILTERS = {
   source: 'source',
 } as const satisfies Record<string, keyof EntryFilter>;
 
-const KNOWN = new Set([...Object.keys(STRING_FILTERS), 'from', 'to', 'late', 'after', 'limit']);
+/** The listing's query parameters (the route admits only these: query.ts). */
+export const LISTING_PARAMS: readonly string[] = [...Object.keys(STRING_FILTERS), 'from', 'to', 'late', 'after', 'limit'];
+const KNOWN = new Set(LISTING_PARAMS);
 
 function time(name: string, value: unknown): string | undefined {
-  if (value === undefined) return undefined;
-  const ms = typeof value === 'string' ? parseRfc3339(value) : undefined;
-  if (ms === undefined) throw badRequest(`${name} must be an RFC 3339 time`, name);
-  return formatTimestamp(ms);
+  return value === undefined ? undefined : timeParam(name, value);
 }
 
 export function listEntries(ledger: Ledger, query: Record<string, unknown>): { entries: EntryView[]; next: number | null } {

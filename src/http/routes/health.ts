@@ -2,6 +2,7 @@
  * GET /healthz (the process answers) and GET /readyz (can write, signing healthy, checkpoint fresh;
  * also how far the search index has got, which readiness does not depend on).
  */
+import { onlyQuery } from '../query.js';
 import { Router } from 'express';
 import type { Ledger } from '../../ledger/ledger.js';
 
@@ -31,11 +32,11 @@ export function healthRoutes(ledger: Ledger): Router {
     return probe.error;
   };
 
-  r.get('/healthz', (_req, res) => {
+  r.get('/healthz', onlyQuery(), (_req, res) => {
     res.json({ status: 'ok' });
   });
 
-  r.get('/readyz', (_req, res) => {
+  r.get('/readyz', onlyQuery(), (_req, res) => {
     const health = ledger.health();
     const latest = ledger.latestCheckpoint();
     const unsigned = ledger.size - (latest?.treeSize ?? 0);
