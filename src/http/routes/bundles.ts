@@ -4,9 +4,6 @@
  * runs before the status line, then the JSON goes out a page of entries at a time, with
  * back-pressure from the socket. `Accept: application/gzip` gets the same JSON gzipped.
  */
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { createGzip } from 'node:zlib';
 import { periodParam } from '../params.js';
 import { onlyQuery } from '../query.js';
 import { Router, type Request, type Response } from 'express';
@@ -15,6 +12,7 @@ import { bundleChunks, planBundle } from '../../ledger/bundle.js';
 import { MAX_FILTER_LENGTH, type BundleQuery } from '../../verify/bundle-format.js';
 import { requireRole } from '../auth.js';
 import { badRequest } from '../problem.js';
+import { sendLongRead } from '../long-read.js';
 
 const PARAMS = ['period', 'controlId', 'system', 'actor', 'subject'] as const satisfies readonly (keyof BundleQuery)[];
 const KNOWN = new Set<string>(PARAMS);
@@ -48,14 +46,8 @@ async function sendBundle(ledger: Ledger, req: Request, res: Response): Promise<
   res.status(200);
   res.type(gzip ? GZIP : 'application/json; charset=utf-8');
   res.set('Content-Disposition', `attachment; filename="${fileName(query, plan.head.anchor.treeSize, gzip)}"`);
-  const body = Readable.from(bundleChunks(ledger.store, plan), { objectMode: false });
-  try {
-    await (gzip ? pipeline(body, createGzip(), res) : pipeline(body, res));
-  } catch (err) {
-    // Headers are gone: the client sees a truncated body, which no verifier accepts.
-    req.log?.warn({ err }, 'bundle stream aborted');
-    res.destroy();
-  }
+  // In slices of bounded work, so appends go on while the bundle streams (long-read.ts).
+  await sendLongRead(req, res, bundleChunks(ledger.store, plan), { gzip });
 }
 
 export function bundleRoutes(ledger: Ledger): Router {
