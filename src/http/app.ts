@@ -48,7 +48,7 @@ export function createApp({ ledger, logger, adminToken, preparer = inlinePrepare
   app.set('query parser', 'simple');
   app.use(requestLog(logger));
   app.use(requestHygiene());
-  app.use(authenticate(ledger.store.tokens, { adminToken, now: ledger.clock, workload }));
+  app.use(authenticate(ledger.tokens, { adminToken, now: ledger.clock, workload }));
   // Appends first: every router a request passes costs it a round of path matching.
   app.use(entryRoutes(ledger, preparer, bodyBudget));
   app.use(healthRoutes(ledger));
@@ -73,7 +73,7 @@ export function createHandler(options: AppOptions): RequestListener {
   const preparer = options.preparer ?? inlinePreparer();
   const bodyBudget = options.bodyBudget ?? new BodyBudget();
   const app = createApp({ ...options, preparer, bodyBudget });
-  const principalOf = principalResolver(options.ledger.store.tokens, { adminToken: options.adminToken, now: options.ledger.clock, workload: options.workload });
+  const principalOf = principalResolver(options.ledger.tokens, { adminToken: options.adminToken, now: options.ledger.clock, workload: options.workload });
   const append = fastAppend({ ledger: options.ledger, preparer, bodyBudget, logger: options.logger, principalOf, mappers: [mapDomainError] });
   return (req, res) => {
     if (!append(req, res)) app(req, res);

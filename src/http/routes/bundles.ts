@@ -8,7 +8,7 @@ import { periodParam } from '../params.js';
 import { onlyQuery } from '../query.js';
 import { Router, type Request, type Response } from 'express';
 import type { Ledger } from '../../ledger/ledger.js';
-import { bundleChunks, planBundle } from '../../ledger/bundle.js';
+import { bundleText, planBundle } from '../../ledger/bundle.js';
 import { MAX_FILTER_LENGTH, type BundleQuery } from '../../verify/bundle-format.js';
 import { requireRole } from '../auth.js';
 import { badRequest } from '../problem.js';
@@ -47,7 +47,7 @@ async function sendBundle(ledger: Ledger, req: Request, res: Response): Promise<
   res.type(gzip ? GZIP : 'application/json; charset=utf-8');
   res.set('Content-Disposition', `attachment; filename="${fileName(query, plan.head.anchor.treeSize, gzip)}"`);
   // In slices of bounded work, so appends go on while the bundle streams (long-read.ts).
-  await sendLongRead(req, res, bundleChunks(ledger.store, plan), { gzip });
+  await sendLongRead(req, res, bundleText(ledger, plan), { gzip });
 }
 
 export function bundleRoutes(ledger: Ledger): Router {

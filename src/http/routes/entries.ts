@@ -45,7 +45,7 @@ export function entryRoutes(ledger: Ledger, preparer: BodyPreparer, budget?: Bod
 
   r.get('/v1/entries/:index', requireRole('auditor'), onlyQuery(), (req, res) => {
     const index = parseIndexParam('index', req.params.index);
-    const row = ledger.store.log.entry(index);
+    const row = ledger.entry(index);
     if (!row) throw notFound(`no entry ${index}`);
     res.json(view(row));
   });
@@ -54,7 +54,7 @@ export function entryRoutes(ledger: Ledger, preparer: BodyPreparer, budget?: Bod
   r.get('/v1/entries/:index/tlog-proof', requireRole('auditor'), onlyQuery('treeSize'), (req, res) => {
     const index = parseIndexParam('index', req.params.index);
     const treeSize = optionalIndexParam('treeSize', req.query.treeSize, { min: 1 });
-    if (!ledger.store.log.entry(index)) throw new LedgerError('NOT_FOUND', `no entry ${index}`, 'index');
+    if (!ledger.entry(index)) throw new LedgerError('NOT_FOUND', `no entry ${index}`, 'index');
     res.type('text/plain; charset=utf-8').send(ledger.proofs.tlogProof(index, treeSize));
   });
 

@@ -55,7 +55,7 @@ export function listEntries(ledger: Ledger, query: Record<string, unknown>): { e
   const limit = optionalIndexParam('limit', query.limit, { min: 1, max: MAX_PAGE }) ?? DEFAULT_PAGE;
   const late = lateParam(query.late);
   if (late !== undefined) return listByLateness(ledger, filter, limit, late);
-  const rows = ledger.store.log.list(filter, limit);
+  const rows = ledger.listEntries(filter, limit);
   const entries = rows.map((row) => entryView(row, ledger.settings.fiscalYearStart));
   return { entries, next: rows.length === limit ? rows[rows.length - 1]!.index : null };
 }
@@ -78,7 +78,7 @@ function listByLateness(
   let scanned = 0;
   while (scanned < MAX_LATE_SCAN) {
     const chunk = Math.min(LATE_SCAN_CHUNK, MAX_LATE_SCAN - scanned);
-    const rows = ledger.store.log.list(cursor === undefined ? filter : { ...filter, afterIndex: cursor }, chunk);
+    const rows = ledger.listEntries(cursor === undefined ? filter : { ...filter, afterIndex: cursor }, chunk);
     for (const row of rows) {
       scanned++;
       cursor = row.index;

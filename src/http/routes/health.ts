@@ -23,7 +23,7 @@ export function healthRoutes(ledger: Ledger): Router {
     const now = Date.now();
     if (!probe || now - probe.atMs >= WRITE_PROBE_INTERVAL_MS) {
       try {
-        ledger.store.probeWritable();
+        ledger.probeWritable();
         probe = { atMs: now };
       } catch (err) {
         probe = { atMs: now, error: (err as Error).message };
@@ -40,7 +40,10 @@ export function healthRoutes(ledger: Ledger): Router {
     const health = ledger.health();
     const latest = ledger.latestCheckpoint();
     const unsigned = ledger.size - (latest?.treeSize ?? 0);
-    const ageMs = latest ? ledger.clock() - Date.parse(latest.signedAt) : Infinity;
+    // How long the oldest unsigned entry has waited, not how old the last checkpoint is: after an
+    // idle spell the last checkpoint is old, and the first write must not make the node unready.
+    const waitingSince = ledger.oldestUnsignedMs();
+    const ageMs = waitingSince === undefined ? 0 : ledger.clock() - waitingSince;
     const stale = unsigned > 0 && ageMs > STALE_INTERVALS * ledger.settings.checkpointIntervalMs;
     const notWritable = writeProblem();
     // A witness that refuses this log's history (a fork) makes the ledger not ready; a witness that is down does not.
@@ -58,7 +61,7 @@ export function healthRoutes(ledger: Ledger): Router {
       searchLag: ledger.searchLag,
       ...health,
       ...(witnessing ? { witnessing } : {}),
-      ...(stale ? { stale: `checkpoint is ${Math.round(ageMs)} ms old with ${unsigned} entries unsigned` } : {}),
+      ...(stale ? { stale: `${unsigned} entries have waited up to ${Math.round(ageMs)} ms for a signed checkpoint` } : {}),
     });
   });
 
