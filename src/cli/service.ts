@@ -77,7 +77,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
     const devTokens = isNewLog && !config.adminToken && store.tokens.total() === 0 ? await issueDevTokens(access, operator, print) : undefined;
     ledger.start();
 
-    const preparer = config.prepareThreads > 0 ? await WorkerPreparer.start(config.prepareThreads) : inlinePreparer();
+    const preparer = config.prepareThreads > 0 ? await WorkerPreparer.start(config.prepareThreads, { onError: (message, err) => logger.error({ err }, message) }) : inlinePreparer();
     const workload = startupRecorded && config.oidcIssuers.length > 0 ? createWorkloadVerifier(config.oidcIssuers, { now: ledger.clock }) : undefined;
     const handler = createHandler({ ledger, logger, adminToken: config.adminToken, preparer, workload, access, bodyBudget: new BodyBudget(config.bodyBytesInFlight) });
     const server = await new Promise<Server>((resolve, reject) => {

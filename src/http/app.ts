@@ -51,7 +51,7 @@ export function createApp({ ledger, logger, adminToken, preparer = inlinePrepare
   app.use(authenticate(ledger.tokens, { adminToken, now: ledger.clock, workload }));
   // Appends first: every router a request passes costs it a round of path matching.
   app.use(entryRoutes(ledger, preparer, bodyBudget));
-  app.use(healthRoutes(ledger));
+  app.use(healthRoutes(ledger, preparer));
   app.use(checkpointRoutes(ledger));
   app.use(proofRoutes(ledger));
   app.use(periodRoutes(ledger));

@@ -4,6 +4,7 @@
  */
 import { onlyQuery } from '../query.js';
 import { Router } from 'express';
+import type { BodyPreparer } from '../prepare-pool.js';
 import type { Ledger } from '../../ledger/ledger.js';
 
 /** A checkpoint older than this many cadence intervals, while entries wait unsigned, is stale. */
@@ -14,7 +15,7 @@ const STALE_INTERVALS = 5;
  */
 const WRITE_PROBE_INTERVAL_MS = 1000;
 
-export function healthRoutes(ledger: Ledger): Router {
+export function healthRoutes(ledger: Ledger, preparer?: BodyPreparer): Router {
   const r = Router();
   let probe: { atMs: number; error?: string } | undefined;
 
@@ -48,7 +49,10 @@ export function healthRoutes(ledger: Ledger): Router {
     const notWritable = writeProblem();
     // A witness that refuses this log's history (a fork) makes the ledger not ready; a witness that is down does not.
     const witnessing = ledger.witnessingHealth();
-    const ready = health.signing === 'ok' && !health.lastTickError && !stale && !notWritable && !witnessing?.conflict;
+    const pool = preparer?.health?.();
+    // No thread left to prepare appends: every append would be a 503, so the node is not ready.
+    const ready =
+      health.signing === 'ok' && !health.lastTickError && !stale && !notWritable && !witnessing?.conflict && (pool === undefined || pool.threads > 0);
     if (!ready) res.set('Retry-After', '1');
     res.status(ready ? 200 : 503).json({
       status: ready ? 'ready' : 'not ready',
@@ -61,6 +65,7 @@ export function healthRoutes(ledger: Ledger): Router {
       searchLag: ledger.searchLag,
       ...health,
       ...(witnessing ? { witnessing } : {}),
+      ...(pool ? { preparation: pool } : {}),
       ...(stale ? { stale: `${unsigned} entries have waited up to ${Math.round(ageMs)} ms for a signed checkpoint` } : {}),
     });
   });
