@@ -28,6 +28,9 @@ beforeAll(async () => {
   bundleText = (await fetchBundle(t, { period: '2026-Q3' })).text;
   writeFileSync(file('bundle.json'), bundleText);
   writeFileSync(file('ledger.vkey'), `${key}\n`);
+  // What the README's `curl /v1/key > ledger.json` saves.
+  writeFileSync(file('key.json'), (await request(t.app).get('/v1/key').expect(200)).text);
+  writeFileSync(file('other.json'), '{"publicKey":"AAAA"}');
   const checkpoint = await request(t.app).get('/v1/checkpoint').expect(200);
   writeFileSync(file('checkpoint.txt'), checkpoint.text);
   const proof = await request(t.app).get('/v1/entries/3/tlog-proof').query({ treeSize: Q3_CLOSE_SIZE }).set(auth(t, 'auditor')).expect(200);
@@ -48,6 +51,21 @@ async function cli(argv: string[], stdin?: string) {
   });
   return { code, stdout, stderr };
 }
+
+describe('--key forms', () => {
+  it('accepts the JSON GET /v1/key answers, saved to a file', async () => {
+    const { code, stdout } = await cli(['verify', file('bundle.json'), '--key', file('key.json')]);
+    expect(code).toBe(0);
+    expect(stdout.trimEnd().endsWith('RESULT: VERIFIED')).toBe(true);
+  });
+
+  it('says which forms it takes when a JSON file holds no verifierKey: exit 2', async () => {
+    const { code, stderr } = await cli(['verify', file('bundle.json'), '--key', file('other.json')]);
+    expect(code).toBe(2);
+    expect(stderr).toContain('without a "verifierKey" string');
+    expect(stderr).toContain('the JSON GET /v1/key answers');
+  });
+});
 
 describe('ledger verify BUNDLE --key VKEY', () => {
   it('verifies a bundle file with a key file: exit 0, a verdict per entry and a summary', async () => {
