@@ -9,11 +9,13 @@ import { auditCommand } from './audit.js';
 import { verifyCommands } from './verify.js';
 import { witnessCommand } from './witness.js';
 import { exportTilesCommand } from './export-tiles.js';
+import { exitOnUsageError } from './verify-io.js';
 
 const program = new Command()
   .name('ledger')
   .description('Evidence ledger: an append-only, verifiable log of identity-control evidence')
-  .showHelpAfterError();
+  .showHelpAfterError()
+  .exitOverride(exitOnUsageError);
 
 program.addCommand(serveCommand());
 program.addCommand(keygenCommand());

@@ -48,6 +48,15 @@ export function processIo(): VerifyIo {
   };
 }
 
+/**
+ * For commands that take no VerifyIo: commander's usage errors (unknown option or command, a
+ * missing required option, help shown because nothing was asked) exit 2 like every other
+ * command's; help and version asked for exit 0.
+ */
+export function exitOnUsageError(err: CommanderError): never {
+  process.exit(err.exitCode === 0 ? EXIT_OK : EXIT_USAGE);
+}
+
 /** Commander's own exits: help and version are fine, everything else is a usage error. */
 export function exitCodeOf(err: CommanderError): number {
   return err.code === 'commander.helpDisplayed' || err.code === 'commander.help' || err.code === 'commander.version'
