@@ -11,7 +11,8 @@ import { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { nodeCrypto } from '../crypto/node.js';
 import { auditLedger, type AuditReport } from '../ledger/audit.js';
-import { Store } from '../store/index.js';
+import { existsSync } from 'node:fs';
+import { isWalModeFile, openReadOnlyCopy, walHintFor, type ReadOnlyCopy } from '../store/read-only-copy.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, exitCodeOf, processIo, readKeyArgument, readTrustArguments, type VerifyIo } from './verify-io.js';
 
 /** Below this many entries an audit ends too fast for a progress bar to help. */
@@ -54,7 +55,8 @@ function runAudit(io: VerifyIo, opts: AuditArgs): number {
   const key = opts.key === undefined ? undefined : readKeyArgument(opts.key);
   const policy = opts.policy === undefined ? undefined : readTrustArguments({ policy: opts.policy, ...(opts.key ? { key: opts.key } : {}) }).policy;
   const maxFindings = maxFindingsOption(opts.maxFindings);
-  const store = openReadOnly(opts.db);
+  const copy = openReadOnly(opts.db);
+  const store = copy.store;
   let report: AuditReport;
   try {
     const bar = progressBar(io, store.log.size());
@@ -66,22 +68,24 @@ function runAudit(io: VerifyIo, opts: AuditArgs): number {
   } catch (err) {
     // A file that breaks mid-read (corrupt pages, I/O errors) did not pass the audit.
     io.stderr(`ledger audit: the audit could not finish reading ${opts.db}: ${(err as Error).message}\n`);
+    if (copy.walHint) io.stderr(`ledger audit: hint: ${copy.walHint}\n`);
     return EXIT_FAILED;
   } finally {
-    store.close();
+    copy.close();
   }
   io.stdout(opts.json ? `${JSON.stringify({ db: opts.db, ...report })}\n` : reportText(opts.db, report));
+  if (!report.ok && copy.walHint) io.stderr(`ledger audit: hint: ${copy.walHint}\n`);
   return report.ok ? EXIT_OK : EXIT_FAILED;
 }
 
-function openReadOnly(file: string): Store {
+function openReadOnly(file: string): ReadOnlyCopy {
   try {
-    return Store.open(file, { readonly: true });
+    return openReadOnlyCopy(file);
   } catch (err) {
     const message = (err as Error).message;
-    throw new UsageError(
-      /no such table/.test(message) ? `${file} is not a ledger database (${message})` : `cannot open ${file} read-only: ${message}`,
-    );
+    if (!/no such table/.test(message)) throw new UsageError(`cannot open ${file} read-only: ${message}`);
+    const hint = existsSync(`${file}-wal`) ? '' : isWalModeFile(file) ? `. Hint: ${walHintFor(file)}` : '';
+    throw new UsageError(`${file} is not a ledger database (${message})${hint}`);
   }
 }
 
