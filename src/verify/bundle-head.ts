@@ -12,7 +12,7 @@ import { formatTimestamp, parsePeriodId } from '../evidence/index.js';
 import { BUNDLE_FORMAT, BUNDLE_VERSION, bundleHeadSchema, type BundleHead } from './bundle-format.js';
 import { messageOf, readVerifierKey, verifyCheckpointText } from './checkpoint.js';
 import type { TrustedTree } from './entry-checks.js';
-import { problem, type Problem } from './report.js';
+import { problem, proofProblem, type Problem } from './report.js';
 
 /** At most this many shape issues are listed; one is enough to reject, a few help to fix. */
 const MAX_SHAPE_ISSUES = 5;
@@ -140,7 +140,7 @@ function checkConsistency(c: Crypto, head: BundleHead, anchor: TrustedTree | nul
     proof: proof.map(fromHex),
   });
   // Equal sizes: verifyConsistency demands the empty proof and the same root.
-  if (!verdict.ok) problems.push(problem('BAD_CONSISTENCY', `anchor ${from} -> latest ${to} (${verdict.code}): ${verdict.reason}`));
+  if (!verdict.ok) problems.push(proofProblem('BAD_CONSISTENCY', verdict, `consistency anchor ${from} -> latest ${to}`));
 }
 
 /** The period must agree with the query, its own id's bounds and the anchor. Returns its bounds. */

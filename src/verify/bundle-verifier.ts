@@ -121,6 +121,10 @@ export class BundleVerifier {
 
   private checkSequence(checked: CheckedEntry, index: number): void {
     const { verdict, envelope } = checked;
+    // An entry that failed its own checks (an edited record) is reported once, there: its
+    // recomputed leaf hash is not the log's, so the next entry's prev, which is, must not be
+    // compared with it (that second failure would have the same cause).
+    const selfOk = verdict.problems.length === 0;
     const prev = this.previous;
     if (prev && index <= prev.index) {
       verdict.problems.push(problem('OUT_OF_ORDER', `index ${index} does not follow index ${prev.index}`));
@@ -140,7 +144,7 @@ export class BundleVerifier {
       verdict.problems.push(problem('MISSING_ENTRY', `entries ${this.expectedNext} to ${index - 1} are missing before this one`));
     }
     this.expectedNext = Math.max(this.expectedNext, index + 1);
-    this.previous = { index, leafHash: checked.leafHash, receivedAtMs: checked.receivedAtMs };
+    this.previous = { index, leafHash: selfOk ? checked.leafHash : null, receivedAtMs: checked.receivedAtMs };
   }
 
   /**
