@@ -91,6 +91,8 @@ export interface BundleSummary {
   failures: number;
   /** Late entries among those that could be read. */
   late: number;
+  /** Verified entries by record type (`{"approval": 3, "rotation": 1}`): what the bundle proved. */
+  records: Record<string, number>;
   /** The checkpoint the inclusion proofs lead to, once its signature verified. */
   anchor: TreeHead | null;
   /** The latest checkpoint, once its signature verified. */

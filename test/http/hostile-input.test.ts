@@ -162,6 +162,12 @@ describe('hostile input', () => {
     for (const route of routes) expect([route.path, route.names.includes('onlyQuery')]).toEqual([route.path, true]);
   });
 
+  it('writes "An auditor token" and "An admin token", not "A auditor token"', async () => {
+    const res = await request(t.app).post('/v1/entries').set(auth()).send(rotation(1));
+    expect(res.status).toBe(403);
+    expect(res.body.detail).toBe('An auditor token may not do this; it needs writer.');
+  });
+
   it('never logs a credential from the query string or the path', async () => {
     const lines: string[] = [];
     const sink = new Writable({ write: (chunk, _e, done) => void (lines.push(String(chunk)), done()) });
