@@ -95,6 +95,26 @@ function maxFindingsOption(value: string | undefined): number {
   return Number(value);
 }
 
+/**
+ * A progress bar for an audit whose size is learned from its first report (ledger restore); drawn
+ * only on a terminal and for audits long enough to need one.
+ */
+export function auditProgressBar(io: VerifyIo): ((done: number, total: number) => void) & { stop(): void } {
+  let bar: (((done: number) => void) & { stop(): void }) | undefined;
+  return Object.assign(
+    (done: number, total: number) => {
+      bar ??= progressBar(io, total);
+      bar(done);
+    },
+    {
+      stop: () => {
+        bar?.stop();
+        bar = undefined;
+      },
+    },
+  );
+}
+
 function progressBar(io: VerifyIo, total: number): ((done: number) => void) & { stop(): void } {
   if (!io.stderrIsTTY || !io.stderrStream || total < PROGRESS_MIN_ENTRIES) return Object.assign(() => {}, { stop() {} });
   const bar = new cliProgress.SingleBar(
