@@ -3,9 +3,12 @@
  * the service runs on one thread: a generator that computes chunk after chunk for a reader that
  * keeps up never gives the event loop a turn, because writes to a fast socket complete in
  * microtasks, and appends, checkpoints and health checks wait for the whole download (outside
- * testing saw a 40 s append). So the work is cut into slices of at most {@link SLICE_MS}: after
- * each, the sender waits for a macrotask turn (setImmediate: after the poll phase, where pending
- * requests are read), and writes honour the socket's back-pressure (pipeline).
+ * testing saw a 40 s append). So the work is cut into slices of at most {@link SLICE_MS}, and
+ * ALL long reads share one lane: one slice per event-loop turn, whoever's turn it is (first come,
+ * first served), granted with setImmediate (after the poll phase, where pending requests are
+ * read). However many bundles stream, an append waits for at most one slice per turn. The
+ * chunks a slice made are written after it gives the lane up, honouring the socket's
+ * back-pressure (pipeline), so a slow reader never holds the lane.
  */
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -13,21 +16,62 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { createGzip } from 'node:zlib';
 import type { Request, Response } from 'express';
 
-/** Work one long read may do before the event loop gets a turn. Three at once stay under 50 ms. */
+/** Long-read work done in one event-loop turn, by all long reads together. */
 export const SLICE_MS = 5;
 
+/** The one lane long reads take turns on: at most one slice per event-loop turn. */
+class Lane {
+  private held = false;
+  private readonly waiting: (() => void)[] = [];
+
+  /** Resolves in a later macrotask turn, once the lane is this caller's. */
+  async acquire(): Promise<void> {
+    await nextTurn();
+    if (!this.held) {
+      this.held = true;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+
+  /**
+   * Hands the lane on in the next turn: it stays held until then, so a reader that wakes later in
+   * this same turn queues instead of running a second slice in it.
+   */
+  release(): void {
+    setImmediate(() => {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.held = false;
+    });
+  }
+}
+
+const lane = new Lane();
+
 /**
- * The items of `source`, yielding the event loop whenever `sliceMs` of wall time has passed
- * since the last turn (the time includes computing the items: a generator does its work in next()).
+ * The items of `source`, computed in slices of at most `sliceMs` of wall time on the shared
+ * lane (the time includes computing the items: a generator does its work in next()); a slice's
+ * items are handed on after the lane is released.
  */
 export async function* inSlices<T>(source: Iterable<T>, sliceMs = SLICE_MS): AsyncGenerator<T> {
-  let sliceStart = performance.now();
-  for (const item of source) {
-    yield item;
-    if (performance.now() - sliceStart >= sliceMs) {
-      await nextTurn();
-      sliceStart = performance.now();
+  const items = source[Symbol.iterator]();
+  for (;;) {
+    await lane.acquire();
+    const made: T[] = [];
+    let done = false;
+    try {
+      const start = performance.now();
+      do {
+        const next = items.next();
+        if (next.done) done = true;
+        else made.push(next.value);
+      } while (!done && performance.now() - start < sliceMs);
+    } finally {
+      lane.release();
     }
+    yield* made;
+    if (done) return;
   }
 }
 

@@ -44,6 +44,28 @@ describe('long reads in slices', () => {
     expect(during.size).toBeGreaterThanOrEqual(5);
   });
 
+  it('gives all long reads together one slice per turn, so other work waits for one slice, not one per reader', async () => {
+    let turn = 0;
+    let stop = false;
+    const tick = () => {
+      turn++;
+      if (!stop) setImmediate(tick);
+    };
+    setImmediate(tick);
+    const workIn = new Map<number, Set<string>>();
+    const source = function* (name: string) {
+      for (let i = 0; i < 15; i++) {
+        busy(2);
+        (workIn.get(turn) ?? workIn.set(turn, new Set()).get(turn)!).add(name);
+        yield `${name} ${i}\n`;
+      }
+    };
+    await Promise.all(['a', 'b', 'c'].map((name) => pipeline(Readable.from(inSlices(source(name), 5), { objectMode: false }), fastReader())));
+    stop = true;
+    expect(workIn.size).toBeGreaterThan(3);
+    for (const [t, names] of workIn) expect([t, names.size]).toEqual([t, 1]);
+  });
+
   it('passes every item, in order', async () => {
     const out: number[] = [];
     for await (const n of inSlices([1, 2, 3, 4, 5], 0)) out.push(n);
