@@ -9,7 +9,7 @@
  *   3. a hostile-input run: every 5xx answer counted and listed (target: none that is the
  *      client's fault; 503 back-pressure and 501 for an unsupported transfer coding are named).
  *
- *   node scripts/build-once.mjs && node dist/scripts/bench-hardening.js [--size 1e5]
+ *   node scripts/build-once.mjs && node dist/scripts/bench-hardening.js [--size 1e5] [--phases 1,2,3]
  */
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { request, type IncomingHttpHeaders } from 'node:http';
@@ -203,7 +203,8 @@ async function hostile(s: ServerProcess, writer: string, auditor: string): Promi
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { size: { type: 'string', default: '1e5' } } });
+  const { values } = parseArgs({ options: { size: { type: 'string', default: '1e5' }, phases: { type: 'string', default: '1,2,3' } } });
+  const phases = new Set(values.phases.split(','));
   const size = Number(values.size);
   const cached = cachedLogPath(size);
   await bulkLoad(cached, size, (line) => console.log(`   ${line}`));
@@ -222,9 +223,9 @@ async function main(): Promise<void> {
       const writer = await token('writer');
       const auditor = await token('auditor');
       console.log(`log of ${size.toLocaleString('en-US')} entries; server pid ${s.pid}, loopback; the machine is shared (2 cores, seven engineers at work): figures are noisy`);
-      await longReads(s, writer, auditor);
-      await flood(s, writer);
-      await hostile(s, writer, auditor);
+      if (phases.has('1')) await longReads(s, writer, auditor);
+      if (phases.has('2')) await flood(s, writer);
+      if (phases.has('3')) await hostile(s, writer, auditor);
     } finally {
       await s.stop();
     }

@@ -52,8 +52,12 @@ export const DEFAULT_LOG_LEVEL = 'info';
 
 /** Long enough that the admin token cannot be guessed. */
 export const MIN_ADMIN_TOKEN_LENGTH = 32;
-/** Request-body bytes in flight: 32 requests of the contract's 1 MiB limit. */
-export const DEFAULT_BODY_BYTES_IN_FLIGHT = 32 * 1024 * 1024;
+/**
+ * Request-body bytes in flight: 8 requests of the contract's 1 MiB limit. Parsed, validated and
+ * encoded, a body costs about ten times its size in memory (measured: scripts/bench-hardening.ts),
+ * and 8 large batches already keep the sequencer busy.
+ */
+export const DEFAULT_BODY_BYTES_IN_FLIGHT = 8 * 1024 * 1024;
 /** setTimeout fires at once for delays above 2^31 - 1 ms, so no interval may exceed it. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 

@@ -29,7 +29,7 @@ describe('configuration from the environment', () => {
       batchWaitMs: 0,
       queueMax: 20000,
       prepareThreads: Math.max(1, availableParallelism() - 1),
-      bodyBytesInFlight: 32 * 1024 * 1024,
+      bodyBytesInFlight: 8 * 1024 * 1024,
       logLevel: 'info',
       witnessPolicy: undefined,
       witnessPolicyFile: undefined,
