@@ -10,6 +10,7 @@ import { formatVerifierKey, verifierKeyOf, type SignerKey, type WitnessPolicy } 
 import type { EvidenceRecord } from '../evidence/index.js';
 import type { CheckpointRow, EntryFilter, EntryRow, Store, TokenRow } from '../store/index.js';
 import { Checkpointer } from './checkpointer.js';
+import { TileService } from './tiles.js';
 import { systemClock, type Clock } from './clock.js';
 import { LedgerError } from './errors.js';
 import { PeriodCloser } from './period-closer.js';
@@ -269,6 +270,11 @@ export class Ledger {
   }
 
   // Reads and small writes the HTTP routes need, so that no route reaches into the store.
+
+  /** tlog-tiles reads over this ledger's log (tiles.ts). */
+  tileService(): TileService {
+    return new TileService(this.store);
+  }
 
   /** The stored entry at `index`, or undefined beyond the log. */
   entry(index: number): EntryRow | undefined {
