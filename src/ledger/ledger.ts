@@ -8,7 +8,7 @@ import { bytesEqual, toBase64 } from '../crypto/bytes.js';
 import { Frontier, rootAt } from '../merkle/index.js';
 import { formatVerifierKey, verifierKeyOf, type SignerKey, type WitnessPolicy } from '../note/index.js';
 import type { EvidenceRecord } from '../evidence/index.js';
-import type { CheckpointRow, EntryFilter, EntryRow, Store, TokenRow } from '../store/index.js';
+import type { CheckpointRow, EntryFilter, EntryRow, Store } from '../store/index.js';
 import { Checkpointer } from './checkpointer.js';
 import { TileService } from './tiles.js';
 import { systemClock, type Clock } from './clock.js';
@@ -305,16 +305,6 @@ export class Ledger {
   /** Where bearer tokens are looked up (by hash). */
   get tokens(): Pick<Store['tokens'], 'findByHash'> {
     return this.store.tokens;
-  }
-
-  /** Stores a new API token (its hash only), durably. */
-  addToken(token: Omit<TokenRow, 'revokedAt'> & { hash: Uint8Array }): void {
-    this.store.transaction(() => this.store.tokens.add(token));
-  }
-
-  /** Revokes an active token; false when there is none with that id. */
-  revokeToken(id: string, at: string): boolean {
-    return this.store.transaction(() => this.store.tokens.revokeById(id, at));
   }
 
   /** Signs (or returns) the checkpoint at an exact size: used for period closes. */
