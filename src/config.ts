@@ -52,6 +52,12 @@ export const DEFAULT_LOG_LEVEL = 'info';
 
 /** Long enough that the admin token cannot be guessed. */
 export const MIN_ADMIN_TOKEN_LENGTH = 32;
+/**
+ * Request-body bytes in flight: 8 requests of the contract's 1 MiB limit. Parsed, validated and
+ * encoded, a body costs about ten times its size in memory (measured: scripts/bench-hardening.ts),
+ * and 8 large batches already keep the sequencer busy.
+ */
+export const DEFAULT_BODY_BYTES_IN_FLIGHT = 8 * 1024 * 1024;
 /** setTimeout fires at once for delays above 2^31 - 1 ms, so no interval may exceed it. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -77,6 +83,8 @@ export interface Config {
   batchWaitMs: number;
   queueMax: number;
   prepareThreads: number;
+  /** Request-body bytes held at once before appends are refused with 503 (src/http/body-budget.ts). */
+  bodyBytesInFlight: number;
   logLevel: LogLevel;
   /** LEDGER_WITNESS_POLICY: a C2SP tlog-policy file, parsed; undefined: the ledger runs unwitnessed. */
   witnessPolicy: WitnessPolicy | undefined;
@@ -154,6 +162,7 @@ const ENV_SCHEMA = z.object({
   LEDGER_WITNESS_RETRY_MAX_MS: integer(DEFAULT_WITNESS_RETRY_MAX_MS, 10, MAX_TIMER_MS),
   LEDGER_METRICS: z.enum(METRICS_ACCESS, { error: `must be one of ${METRICS_ACCESS.join(', ')}` }).default(DEFAULT_METRICS_ACCESS),
   LEDGER_METRICS_PORT: integer(0, 0, 65535).optional(),
+  LEDGER_BODY_BYTES_IN_FLIGHT: integer(DEFAULT_BODY_BYTES_IN_FLIGHT, 1024 * 1024, 2 ** 40),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default(DEFAULT_LOG_LEVEL),
   LEDGER_OIDC: z.string().regex(/^\S(.*\S)?$/s, 'must not start or end with whitespace').optional(),
   LEDGER_ACCESS_CONTROL_ID: z
@@ -206,6 +215,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     batchWaitMs: e.LEDGER_BATCH_WAIT_MS,
     queueMax: e.LEDGER_QUEUE_MAX,
     prepareThreads: e.LEDGER_PREPARE_THREADS,
+    bodyBytesInFlight: e.LEDGER_BODY_BYTES_IN_FLIGHT,
     logLevel: e.LOG_LEVEL,
     witnessPolicy,
     witnessPolicyFile: e.LEDGER_WITNESS_POLICY,

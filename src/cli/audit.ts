@@ -11,7 +11,8 @@ import { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { nodeCrypto } from '../crypto/node.js';
 import { auditLedger, type AuditReport } from '../ledger/audit.js';
-import { Store } from '../store/index.js';
+import { existsSync } from 'node:fs';
+import { isWalModeFile, openReadOnlyCopy, walHintFor, type ReadOnlyCopy } from '../store/read-only-copy.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, exitCodeOf, processIo, readKeyArgument, readPolicyArgument, readTrustArguments, type VerifyIo } from './verify-io.js';
 
 /** Below this many entries an audit ends too fast for a progress bar to help. */
@@ -55,7 +56,8 @@ function runAudit(io: VerifyIo, opts: AuditArgs): number {
   // Only the witness keys are used; the log key stays --key or the recorded one (a policy may list no log, or several).
   const policy = opts.policy === undefined ? undefined : opts.key ? readTrustArguments({ policy: opts.policy, key: opts.key }).policy : readPolicyArgument(opts.policy);
   const maxFindings = maxFindingsOption(opts.maxFindings);
-  const store = openReadOnly(opts.db);
+  const copy = openReadOnly(opts.db);
+  const store = copy.store;
   let report: AuditReport;
   try {
     const bar = progressBar(io, store.log.size());
@@ -67,22 +69,24 @@ function runAudit(io: VerifyIo, opts: AuditArgs): number {
   } catch (err) {
     // A file that breaks mid-read (corrupt pages, I/O errors) did not pass the audit.
     io.stderr(`ledger audit: the audit could not finish reading ${opts.db}: ${(err as Error).message}\n`);
+    if (copy.walHint) io.stderr(`ledger audit: hint: ${copy.walHint}\n`);
     return EXIT_FAILED;
   } finally {
-    store.close();
+    copy.close();
   }
   io.stdout(opts.json ? `${JSON.stringify({ db: opts.db, ...report })}\n` : reportText(opts.db, report));
+  if (!report.ok && copy.walHint) io.stderr(`ledger audit: hint: ${copy.walHint}\n`);
   return report.ok ? EXIT_OK : EXIT_FAILED;
 }
 
-function openReadOnly(file: string): Store {
+function openReadOnly(file: string): ReadOnlyCopy {
   try {
-    return Store.open(file, { readonly: true });
+    return openReadOnlyCopy(file);
   } catch (err) {
     const message = (err as Error).message;
-    throw new UsageError(
-      /no such table/.test(message) ? `${file} is not a ledger database (${message})` : `cannot open ${file} read-only: ${message}`,
-    );
+    if (!/no such table/.test(message)) throw new UsageError(`cannot open ${file} read-only: ${message}`);
+    const hint = existsSync(`${file}-wal`) ? '' : isWalModeFile(file) ? `. Hint: ${walHintFor(file)}` : '';
+    throw new UsageError(`${file} is not a ledger database (${message})${hint}`);
   }
 }
 
@@ -90,6 +94,26 @@ function maxFindingsOption(value: string | undefined): number {
   if (value === undefined) return MAX_FINDINGS_DEFAULT;
   if (!/^[1-9]\d{0,5}$/.test(value)) throw new UsageError('--max-findings must be a whole number from 1 to 999999');
   return Number(value);
+}
+
+/**
+ * A progress bar for an audit whose size is learned from its first report (ledger restore); drawn
+ * only on a terminal and for audits long enough to need one.
+ */
+export function auditProgressBar(io: VerifyIo): ((done: number, total: number) => void) & { stop(): void } {
+  let bar: (((done: number) => void) & { stop(): void }) | undefined;
+  return Object.assign(
+    (done: number, total: number) => {
+      bar ??= progressBar(io, total);
+      bar(done);
+    },
+    {
+      stop: () => {
+        bar?.stop();
+        bar = undefined;
+      },
+    },
+  );
 }
 
 function progressBar(io: VerifyIo, total: number): ((done: number) => void) & { stop(): void } {

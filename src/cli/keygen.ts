@@ -3,14 +3,23 @@ import { Command } from 'commander';
 import { nodeCrypto } from '../crypto/node.js';
 import { formatVerifierKey, generateSignerKey, verifierKeyOf } from '../note/index.js';
 import { writeSigningKey } from '../ledger/signing-key.js';
+import { EXIT_USAGE, exitOnUsageError } from './verify-io.js';
 
 export function keygenCommand(): Command {
   return new Command('keygen')
     .description('generate a checkpoint-signing key (written with mode 0600; never overwrites)')
     .requiredOption('--origin <origin>', 'the log origin, which is also the key name (e.g. ledger.example.com/prod)')
     .requiredOption('--out <file>', 'where to write the private signer key')
+    .exitOverride(exitOnUsageError)
     .action((opts: { origin: string; out: string }) => {
-      const key = generateSignerKey(nodeCrypto, opts.origin);
+      let key;
+      try {
+        key = generateSignerKey(nodeCrypto, opts.origin);
+      } catch (err) {
+        // A bad origin is the caller's mistake: say what is wrong, exit 2, no stack trace.
+        process.stderr.write(`ledger keygen: --origin ${JSON.stringify(opts.origin)}: ${(err as Error).message}\n`);
+        process.exit(EXIT_USAGE);
+      }
       try {
         writeSigningKey(opts.out, key);
       } catch (err) {

@@ -10,11 +10,13 @@ import { verifyCommands } from './verify.js';
 import { witnessCommand } from './witness.js';
 import { exportTilesCommand } from './export-tiles.js';
 import { postCommand } from './post.js';
+import { exitOnUsageError } from './verify-io.js';
 
 const program = new Command()
   .name('ledger')
   .description('Evidence ledger: an append-only, verifiable log of identity-control evidence')
-  .showHelpAfterError();
+  .showHelpAfterError()
+  .exitOverride(exitOnUsageError);
 
 program.addCommand(serveCommand());
 program.addCommand(keygenCommand());

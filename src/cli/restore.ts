@@ -24,6 +24,7 @@ import { auditLedger, type AuditReport } from '../ledger/audit.js';
 import { rootAt } from '../merkle/index.js';
 import { openCheckpoint, parseVerifierKey, type VerifierKey } from '../note/index.js';
 import { Store, WriterLock, backupDatabase, installDatabaseFile, removeDatabaseFiles } from '../store/index.js';
+import { auditProgressBar } from './audit.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, decodeUtf8, exitCodeOf, processIo, readInput, readKeyArgument, type VerifyIo } from './verify-io.js';
 
 export type RestoreRefusalCode =
@@ -54,6 +55,10 @@ export interface RestoreOptions {
   force?: boolean;
   /** For the aside name; default now. */
   now?: () => Date;
+  /** Told when each step starts (a restore of a large log takes minutes, mostly auditing). */
+  onStep?: (step: string) => void;
+  /** Told how many entries of `total` the audit has checked. */
+  onAuditProgress?: (done: number, total: number) => void;
 }
 
 export interface RestoreSummary {
@@ -76,11 +81,13 @@ export async function restoreLedger(o: RestoreOptions): Promise<RestoreSummary> 
     removeDatabaseFiles(staging);
     const source = openBackup(o.from);
     try {
+      o.onStep?.(`copying ${o.from} to ${staging}`);
       await backupDatabase(source.db, staging);
     } finally {
       source.close();
     }
     const summary = checkCopy(staging, o);
+    o.onStep?.(`installing the copy as ${o.target}`);
     const stamp = (o.now?.() ?? new Date()).toISOString().replace(/[:.]/g, '-');
     const { keptAs } = installDatabaseFile(staging, o.target, o.force ? `.before-restore-${stamp}` : undefined);
     return keptAs ? { ...summary, keptAs } : summary;
@@ -110,8 +117,10 @@ function checkCopy(staging: string, o: RestoreOptions): Omit<RestoreSummary, 'ke
   const copy = Store.open(staging, { readonly: true });
   try {
     let audit: AuditReport;
+    const total = copy.log.size();
+    o.onStep?.(`auditing the copy (${total} entries: every leaf, node, checkpoint and signature)`);
     try {
-      audit = auditLedger(copy, { crypto: c, ...(o.key ? { key: o.key } : {}) });
+      audit = auditLedger(copy, { crypto: c, ...(o.key ? { key: o.key } : {}), onProgress: o.onAuditProgress });
     } catch (err) {
       throw new RestoreRefused('AUDIT_FAILED', `the audit could not read the backup: ${(err as Error).message}`);
     }
@@ -121,6 +130,7 @@ function checkCopy(staging: string, o: RestoreOptions): Omit<RestoreSummary, 'ke
     }
     const key = o.key ?? (audit.key.verifierKey ? parseVerifierKey(c, audit.key.verifierKey) : undefined);
     if (!key) throw new RestoreRefused('BAD_CHECKPOINT', 'the backup records no verifier key; pass the published one with --key');
+    o.onStep?.('checking the copy against the published checkpoint');
     let size: number;
     let root: Uint8Array;
     try {
@@ -169,7 +179,25 @@ export function restoreCommand(io: VerifyIo = processIo()): Command {
       try {
         const key = opts.key === undefined ? undefined : readKeyArgument(opts.key);
         const notBefore = decodeUtf8(await readInput(io, opts.notBefore), '--not-before');
-        const s = await restoreLedger({ from: opts.from, target: opts.db, notBefore, force: opts.force ?? false, ...(key ? { key } : {}) });
+        const bar = auditProgressBar(io);
+        let s: RestoreSummary;
+        try {
+          s = await restoreLedger({
+            from: opts.from,
+            target: opts.db,
+            notBefore,
+            force: opts.force ?? false,
+            ...(key ? { key } : {}),
+            // Progress on stderr, so stdout keeps only the result.
+            onStep: (step) => {
+              bar.stop();
+              io.stderr(`ledger restore: ${step}\n`);
+            },
+            onAuditProgress: bar,
+          });
+        } finally {
+          bar.stop();
+        }
         io.stdout(
           `restored ${opts.db} from ${opts.from}: ${s.treeSize} entries (root ${s.rootHash}), newest checkpoint in the backup ` +
             `${s.checkpointSize}, consistent with the published checkpoint of size ${s.notBeforeSize}` +

@@ -2,10 +2,12 @@
 import { Command } from 'commander';
 import { ConfigError, loadConfig } from '../config.js';
 import { describeStartupError, startService } from './service.js';
+import { exitOnUsageError } from './verify-io.js';
 
 export function serveCommand(): Command {
   return new Command('serve')
     .description('serve the HTTP API (configuration from environment variables; see README)')
+    .exitOverride(exitOnUsageError)
     .action(async () => {
       let config;
       try {

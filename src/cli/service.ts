@@ -2,6 +2,7 @@
  * Starts the ledger service: configuration, store, signing key, ledger, HTTP. Used by
  * `ledger serve` (and so `npm start`) and by tests that need a real server on a port.
  */
+import { BodyBudget } from '../http/body-budget.js';
 import { createServer, type Server } from 'node:http';
 import type { Config } from '../config.js';
 import { nodeCrypto } from '../crypto/node.js';
@@ -80,10 +81,10 @@ export async function startService(config: Config, options: ServiceOptions = {})
     const devTokens = isNewLog && !config.adminToken && store.tokens.total() === 0 ? await issueDevTokens(access, operator, print) : undefined;
     ledger.start();
 
-    const preparer = config.prepareThreads > 0 ? await WorkerPreparer.start(config.prepareThreads) : inlinePreparer();
+    const preparer = config.prepareThreads > 0 ? await WorkerPreparer.start(config.prepareThreads, { onError: (message, err) => logger.error({ err }, message) }) : inlinePreparer();
     const workload = startupRecorded && config.oidcIssuers.length > 0 ? createWorkloadVerifier(config.oidcIssuers, { now: ledger.clock }) : undefined;
     const metrics = createMetrics(ledger);
-    const handler = createHandler({ ledger, logger, adminToken: config.adminToken, preparer, workload, access, metrics, metricsAccess: config.metrics });
+    const handler = createHandler({ ledger, logger, adminToken: config.adminToken, preparer, workload, access, metrics, metricsAccess: config.metrics, bodyBudget: new BodyBudget(config.bodyBytesInFlight) });
     let metricsServer: Server | undefined;
     const server = await new Promise<Server>((resolve, reject) => {
       const s = createServer(handler).listen(config.port, config.host, () => resolve(s));

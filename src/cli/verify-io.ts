@@ -48,6 +48,15 @@ export function processIo(): VerifyIo {
   };
 }
 
+/**
+ * For commands that take no VerifyIo: commander's usage errors (unknown option or command, a
+ * missing required option, help shown because nothing was asked) exit 2 like every other
+ * command's; help and version asked for exit 0.
+ */
+export function exitOnUsageError(err: CommanderError): never {
+  process.exit(err.exitCode === 0 ? EXIT_OK : EXIT_USAGE);
+}
+
 /** Commander's own exits: help and version are fine, everything else is a usage error. */
 export function exitCodeOf(err: CommanderError): number {
   return err.code === 'commander.helpDisplayed' || err.code === 'commander.help' || err.code === 'commander.version'
@@ -119,6 +128,9 @@ export function decodeUtf8(bytes: Uint8Array, what: string): string {
   }
 }
 
+/** What --key accepts, for every message about it. */
+const KEY_FORMS = 'a verifier key (<name>+<hex8>+<base64>), or a file holding one or the JSON GET /v1/key answers';
+
 /**
  * `--key` and `--policy`: the log key the auditor trusts and, with a C2SP tlog-policy file, the
  * witnesses and quorum every anchor checkpoint must carry. Without `--key`, the policy's one log
@@ -155,20 +167,38 @@ export function readPolicyArgument(file: string): WitnessPolicy {
 }
 
 /**
- * `--key`: the verifier key itself, or a file holding it (surrounding whitespace ignored).
- * The key is what the auditor obtained independently; nothing in the input replaces it.
+ * The key text in `text`: the text itself, or the `verifierKey` member of the JSON object that
+ * `GET /v1/key` answers (so `curl …/v1/key > ledger.vkey` works as the README suggests).
+ */
+function keyText(text: string): string {
+  const trimmed = text.trim();
+  if (!trimmed.startsWith('{')) return trimmed;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(trimmed);
+  } catch {
+    throw new Error('it looks like JSON but does not parse');
+  }
+  const key = (parsed as { verifierKey?: unknown } | null)?.verifierKey;
+  if (typeof key !== 'string') throw new Error('it is JSON without a "verifierKey" string (as GET /v1/key answers)');
+  return key.trim();
+}
+
+/**
+ * `--key`: {@link KEY_FORMS} (surrounding whitespace ignored). The key is what the auditor
+ * obtained independently; nothing in the input replaces it.
  */
 export function readKeyArgument(value: string): VerifierKey {
   const attempt = (text: string): VerifierKey | Error => {
     try {
-      return parseVerifierKey(nodeCrypto, text.trim());
+      return parseVerifierKey(nodeCrypto, keyText(text));
     } catch (err) {
       return err as Error;
     }
   };
   const direct = attempt(value);
   if (!(direct instanceof Error)) return direct;
-  if (!existsSync(value)) throw new UsageError(`--key is neither a verifier key nor a readable file: ${direct.message}`);
+  if (!existsSync(value)) throw new UsageError(`--key is neither a verifier key nor a readable file (${direct.message}); give ${KEY_FORMS}`);
   let text: string;
   try {
     text = readFileSync(value, 'utf8');
@@ -176,6 +206,6 @@ export function readKeyArgument(value: string): VerifierKey {
     throw new UsageError(`cannot read --key file ${value}: ${(err as Error).message}`);
   }
   const fromFile = attempt(text);
-  if (fromFile instanceof Error) throw new UsageError(`--key file ${value} does not hold a verifier key: ${fromFile.message}`);
+  if (fromFile instanceof Error) throw new UsageError(`--key file ${value} does not hold a verifier key (${fromFile.message}); give ${KEY_FORMS}`);
   return fromFile;
 }

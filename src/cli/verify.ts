@@ -15,7 +15,7 @@ import { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { nodeCrypto } from '../crypto/node.js';
 import { BundleStreamVerifier, verifyCheckpointText, verifyTlogProofText } from '../verify/index.js';
-import { bundleProblemsText, checkpointText, entryLine, summaryText, tlogProofText } from '../verify/print.js';
+import { bundleProblemsText, checkpointText, entryLine, recordLine, summaryText, tlogProofText } from '../verify/print.js';
 import {
   BufferedOutput,
   EXIT_FAILED,
@@ -72,10 +72,11 @@ function progressBar(io: VerifyIo, totalBytes: number | undefined): ((bytes: num
 
 /**
  * Streams the bundle through BundleStreamVerifier: memory stays flat however many entries it
- * holds, and each verdict is printed as soon as it is known. With --json the report is written
- * the same way, `entries` first.
+ * holds. For a person, a failed entry is printed as soon as it is known, with its problems, and
+ * a verified one only with --records (as what its record says); the summary counts the verified
+ * records by type. With --json the whole machine report is written the same way, `entries` first.
  */
-async function verifyBundleFile(io: VerifyIo, path: string, opts: { key?: string; policy?: string; json?: boolean; fiscalYearStart?: string }): Promise<number> {
+async function verifyBundleFile(io: VerifyIo, path: string, opts: { key?: string; policy?: string; json?: boolean; records?: boolean; fiscalYearStart?: string }): Promise<number> {
   const { key, policy } = readTrustArguments(opts);
   const fiscalYearStart = fiscalYearStartOption(opts.fiscalYearStart);
   const size = inputSize(path);
@@ -83,8 +84,9 @@ async function verifyBundleFile(io: VerifyIo, path: string, opts: { key?: string
   let printed = 0;
   if (opts.json) out.write('{"entries":[');
   const options = { ...(fiscalYearStart === undefined ? {} : { fiscalYearStart }), ...(policy ? { policy } : {}) };
-  const verifier = new BundleStreamVerifier(nodeCrypto, key, options, (v) => {
-    out.write(opts.json ? `${printed++ ? ',' : ''}${JSON.stringify(v)}` : entryLine(v));
+  const verifier = new BundleStreamVerifier(nodeCrypto, key, options, (v, record) => {
+    if (opts.json) out.write(`${printed++ ? ',' : ''}${JSON.stringify(v)}`);
+    else out.write(opts.records && record ? recordLine(v, record) : entryLine(v));
   });
   const bar = progressBar(io, size);
   const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -131,7 +133,7 @@ async function verifyProofFile(io: VerifyIo, path: string, opts: { key?: string;
   return report.ok ? EXIT_OK : EXIT_FAILED;
 }
 
-const KEY_HELP = 'the log verifier key (<name>+<hex8>+<base64>), or a file holding it (default: the --policy file’s log)';
+const KEY_HELP = 'the log verifier key (<name>+<hex8>+<base64>), or a file holding it or the JSON GET /v1/key answers (default: the --policy file’s log)';
 const POLICY_HELP = 'a C2SP tlog-policy file: the anchor checkpoint must carry its quorum of witness cosignatures';
 
 /** The three commands, wired to `io`; main.ts adds them to the `ledger` program. */
@@ -142,7 +144,8 @@ export function verifyCommands(io: VerifyIo = processIo()): Command[] {
       .argument('<bundle>', 'bundle file, or - for stdin')
       .option('--key <vkey>', KEY_HELP)
       .option('--policy <file>', POLICY_HELP)
-      .option('--json', 'print the machine-readable report')
+      .option('--json', 'print the machine-readable report (every entry\'s verdict)')
+      .option('--records', 'also list every verified record (type, control, system, actor -> subject, time)')
       .option('--fiscal-year-start <month>', 'fiscal year start month as you know it (default: the bundle’s)')
       .action((path: string, opts) => run(io, () => verifyBundleFile(io, path, opts))),
     new Command('verify-checkpoint')

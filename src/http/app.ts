@@ -2,11 +2,13 @@
 import type { RequestListener } from 'node:http';
 import express, { type Express } from 'express';
 import type { Ledger } from '../ledger/ledger.js';
+import { BodyBudget } from './body-budget.js';
 import { authenticate, principalResolver } from './auth.js';
 import { fastAppend } from './fast-append.js';
 import { mapDomainError } from './errors-map.js';
 import { createProblemHandler, notFoundHandler } from './problem.js';
 import { inlinePreparer, type BodyPreparer } from './prepare-pool.js';
+import { requestHygiene } from './request-hygiene.js';
 import { requestLog, type Logger } from './request-log.js';
 import { bundleRoutes } from './routes/bundles.js';
 import { checkpointRoutes } from './routes/checkpoints.js';
@@ -40,22 +42,25 @@ export interface AppOptions {
   metrics?: Metrics;
   /** Who may GET /metrics (LEDGER_METRICS); default admin. */
   metricsAccess?: MetricsAccess;
+  /** Request-body bytes held at once, shared by both append paths (default: body-budget.ts). */
+  bodyBudget?: BodyBudget;
 }
 
 function defaultAccess(ledger: Ledger): AccessRecorder {
   return new AccessRecorder(ledger, { controlId: DEFAULT_ACCESS_CONTROL_ID, tokenTtlDays: DEFAULT_TOKEN_TTL_DAYS, devTokenTtlDays: DEFAULT_DEV_TOKEN_TTL_DAYS });
 }
 
-export function createApp({ ledger, logger, adminToken, preparer = inlinePreparer(), workload, access = defaultAccess(ledger), metrics = createMetrics(ledger, { processMetrics: false }), metricsAccess = 'admin' }: AppOptions): Express {
+export function createApp({ ledger, logger, adminToken, preparer = inlinePreparer(), workload, access = defaultAccess(ledger), metrics = createMetrics(ledger, { processMetrics: false }), metricsAccess = 'admin', bodyBudget = new BodyBudget() }: AppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.use(requestLog(logger));
   app.use(requestMetrics(metrics));
-  app.use(authenticate(ledger.store.tokens, { adminToken, now: ledger.clock, workload }));
+  app.use(requestHygiene());
+  app.use(authenticate(ledger.tokens, { adminToken, now: ledger.clock, workload }));
   // Appends first: every router a request passes costs it a round of path matching.
-  app.use(entryRoutes(ledger, preparer, metrics));
-  app.use(healthRoutes(ledger));
+  app.use(entryRoutes(ledger, preparer, metrics, bodyBudget));
+  app.use(healthRoutes(ledger, preparer));
   app.use(checkpointRoutes(ledger));
   app.use(proofRoutes(ledger));
   app.use(periodRoutes(ledger));
@@ -78,9 +83,10 @@ export function createApp({ ledger, logger, adminToken, preparer = inlinePrepare
 export function createHandler(options: AppOptions): RequestListener {
   const preparer = options.preparer ?? inlinePreparer();
   const metrics = options.metrics ?? createMetrics(options.ledger, { processMetrics: false });
-  const app = createApp({ ...options, preparer, metrics });
-  const principalOf = principalResolver(options.ledger.store.tokens, { adminToken: options.adminToken, now: options.ledger.clock, workload: options.workload });
-  const append = fastAppend({ ledger: options.ledger, preparer, logger: options.logger, principalOf, mappers: [mapDomainError], metrics });
+  const bodyBudget = options.bodyBudget ?? new BodyBudget();
+  const app = createApp({ ...options, preparer, metrics, bodyBudget });
+  const principalOf = principalResolver(options.ledger.tokens, { adminToken: options.adminToken, now: options.ledger.clock, workload: options.workload });
+  const append = fastAppend({ ledger: options.ledger, preparer, bodyBudget, logger: options.logger, principalOf, mappers: [mapDomainError], metrics });
   return (req, res) => {
     if (!append(req, res)) app(req, res);
   };

@@ -139,7 +139,8 @@ export function requireRole(...roles: Role[]): RequestHandler {
 export function roleProblem(principal: Principal | undefined, roles: readonly Role[], refusal?: HttpProblem): HttpProblem | undefined {
   if (!principal) return refusal ?? unauthorized();
   if (!ACTS_AS[principal.role].some((role) => roles.includes(role))) {
-    return forbidden(`A ${principal.role} token may not do this; it needs ${roles.join(' or ')}.`);
+    const article = /^[aeiou]/.test(principal.role) ? 'An' : 'A';
+    return forbidden(`${article} ${principal.role} token may not do this; it needs ${roles.join(' or ')}.`);
   }
   return undefined;
 }

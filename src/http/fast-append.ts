@@ -15,17 +15,25 @@ import { roleProblem, type Authentication } from './auth.js';
 import { readJsonBody } from './json-body.js';
 import type { BodyKind } from './prepare-body.js';
 import type { BodyPreparer } from './prepare-pool.js';
+import type { BodyBudget } from './body-budget.js';
 import { HttpProblem, problemAnswer, type ProblemMapper } from './problem.js';
-import { REQUEST_ID_HEADER, logWhenDone, requestIdFor, type Logger } from './request-log.js';
+import { queryProblem, rawQuery } from './query.js';
+import { RESPONSE_HEADERS, requestHygieneProblem } from './request-hygiene.js';
+import { REQUEST_ID_HEADER, logProblem, logWhenDone, requestIdFor, type Logger } from './request-log.js';
 
 export interface FastAppendDeps {
   ledger: Ledger;
   preparer: BodyPreparer;
+  /** Shared with the express routes (body-budget.ts); none: no cap. */
+  bodyBudget?: BodyBudget;
   logger: Logger;
   principalOf: (authorization: string | undefined) => Authentication | Promise<Authentication>;
   mappers: readonly ProblemMapper[];
   metrics?: Metrics | undefined;
 }
+
+/** Appends take no query parameters (query.ts: the same rule as every express route). */
+const NO_PARAMS: ReadonlySet<string> = new Set();
 
 const PATHS: ReadonlyMap<string, BodyKind> = new Map([
   ['/v1/entries', 'entry'],
@@ -55,22 +63,24 @@ async function serve(deps: FastAppendDeps, req: IncomingMessage, res: ServerResp
   res.setHeader(REQUEST_ID_HEADER, id);
   logWhenDone(deps.logger, req, res, id, req.url);
   try {
+    const refused = requestHygieneProblem(req);
+    if (refused) throw refused;
     let auth = deps.principalOf(req.headers.authorization);
     // Only a workload JWT is asynchronous: a static token costs no extra turn.
     if (auth instanceof Promise) auth = await auth;
     const principal = auth instanceof HttpProblem ? undefined : auth;
     const denied = roleProblem(principal, ['writer'], auth instanceof HttpProblem ? auth : undefined);
     if (denied) throw denied;
+    const badQuery = queryProblem(rawQuery(req.url ?? ''), NO_PARAMS);
+    if (badQuery) throw badQuery;
+    const busy = deps.bodyBudget?.admit(req, res);
+    if (busy) throw busy;
     const raw = await readJsonBody(req);
     const answer = await answerAppend(deps.ledger, deps.preparer, principal!.source, raw, kind, single(req.headers['idempotency-key']), single(req.headers['evidence-signature']), deps.metrics);
     send(res, answer.status, { 'Content-Type': 'application/json; charset=utf-8' }, answer.json);
   } catch (error) {
     const answer = problemAnswer(error, deps.mappers, path);
-    if (answer.problem.status >= 500) {
-      const fields = { err: error, reqId: id, status: answer.problem.status };
-      if (answer.expected) deps.logger.warn(fields, 'request failed');
-      else deps.logger.error(fields, 'request failed');
-    }
+    logProblem(deps.logger, res, id, error, answer.problem, answer.expected);
     if (res.headersSent) res.destroy();
     else send(res, answer.problem.status, answer.headers, answer.body);
   }
@@ -78,7 +88,7 @@ async function serve(deps: FastAppendDeps, req: IncomingMessage, res: ServerResp
 
 /** With its length, as express's res.send does: no chunked framing, and HTTP/1.0 keep-alive still works. */
 function send(res: ServerResponse, status: number, headers: Record<string, string>, body: string): void {
-  res.writeHead(status, { ...headers, 'Content-Length': String(Buffer.byteLength(body)) }).end(body);
+  res.writeHead(status, { ...RESPONSE_HEADERS, ...headers, 'Content-Length': String(Buffer.byteLength(body)) }).end(body);
 }
 
 /** A header express would read with req.get: node joins repeats of most headers already. */

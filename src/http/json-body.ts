@@ -6,6 +6,8 @@
  */
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import type { RequestHandler } from 'express';
+import type { BodyBudget } from './body-budget.js';
+import { numberChangeProblem } from './json-number.js';
 import { badRequest, payloadTooLarge, unsupportedMediaType, type HttpProblem } from './problem.js';
 
 /** The contract's request limit: 1 MiB. */
@@ -18,6 +20,8 @@ export interface JsonBodyOptions {
   maxDepth?: number;
   /** false: only read and keep the bytes (`req.rawBody`); the route parses them elsewhere (prepare-pool.ts). */
   parse?: boolean;
+  /** Bytes in flight across requests (body-budget.ts); the body is refused with 503 past it. */
+  budget?: BodyBudget;
 }
 
 declare global {
@@ -38,9 +42,11 @@ export function jsonBody(options: JsonBodyOptions = {}): RequestHandler {
   const maxDepth = options.maxDepth ?? DEFAULT_JSON_MAX_DEPTH;
   const parse = options.parse ?? true;
   if (!Number.isSafeInteger(limit) || limit < 1) throw new RangeError(`limit must be a positive integer, got ${limit}`);
-  return (req, _res, next) => {
+  return (req, res, next) => {
     req.body = undefined;
     req.rawBody = undefined;
+    const busy = options.budget?.admit(req, res);
+    if (busy) return next(busy);
     readJsonBody(req, limit).then(
       (raw) => {
         try {
@@ -142,7 +148,7 @@ function tooLarge(limit: number): HttpProblem {
 // report (duplicate keys, lone surrogates, depth) and gives every syntax error a position and
 // wording that do not change with the V8 version. JSON.parse then builds the value.
 
-export type JsonScanCode = 'MALFORMED_JSON' | 'BYTE_ORDER_MARK' | 'DUPLICATE_KEY' | 'LONE_SURROGATE' | 'NUMBER_OUT_OF_RANGE' | 'TOO_DEEP';
+export type JsonScanCode = 'MALFORMED_JSON' | 'BYTE_ORDER_MARK' | 'DUPLICATE_KEY' | 'LONE_SURROGATE' | 'NUMBER_OUT_OF_RANGE' | 'NUMBER_NOT_EXACT' | 'TOO_DEEP';
 
 export interface JsonScanFailure {
   code: JsonScanCode;
@@ -239,8 +245,11 @@ export function scanJson(text: string, maxDepth = DEFAULT_JSON_MAX_DEPTH): JsonS
         NUMBER.lastIndex = at;
         const match = NUMBER.exec(text);
         if (!match) return fail('MALFORMED_JSON', 'invalid number');
-        // Beyond a double's range JSON.parse answers Infinity, which is not what was sent.
+        // Beyond a double's range JSON.parse answers Infinity, which is not what was sent; and a
+        // number the stored (canonical) form would write differently is refused too (json-number.ts).
         if (!Number.isFinite(Number(match[0]))) return fail('NUMBER_OUT_OF_RANGE', 'a number is out of range');
+        const changed = numberChangeProblem(match[0]);
+        if (changed) return fail('NUMBER_NOT_EXACT', `the number ${match[0].slice(0, 40)} ${changed}`);
         at = NUMBER.lastIndex;
       } else {
         const literal = LITERALS.find((word) => text.startsWith(word, at));

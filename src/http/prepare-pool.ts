@@ -18,6 +18,14 @@ export interface BodyPreparer {
   /** The body's records, vouched for on this thread; rejects with an HttpProblem for a bad body. */
   prepare(raw: Uint8Array | undefined, kind: BodyKind): Promise<PreparedRecord[]>;
   close(): Promise<void>;
+  /** For /readyz: threads running of those wanted, and the last failure; absent when inline. */
+  health?(): PoolHealth;
+}
+
+export interface PoolHealth {
+  threads: number;
+  wanted: number;
+  lastError?: string;
 }
 
 /** Prepares on the calling thread: tests, and deployments that want no threads (LEDGER_PREPARE_THREADS=0). */
@@ -45,6 +53,8 @@ export interface PoolOptions {
   workerUrl?: URL;
   /** Prepare a lone single record on the calling thread (default true; tests turn it off). */
   inlineWhenIdle?: boolean;
+  /** Told of a thread's error and of a failed restart (the service logs them). */
+  onError?: (message: string, err: unknown) => void;
 }
 
 interface Pending {
@@ -67,16 +77,20 @@ export class WorkerPreparer implements BodyPreparer {
   private readonly threads: Thread[] = [];
   private nextId = 0;
   private closing = false;
+  private wanted = 0;
+  private lastError: string | undefined;
 
   private constructor(
     private readonly workerUrl: URL,
     private readonly inlineWhenIdle: boolean,
+    private readonly onError: (message: string, err: unknown) => void,
   ) {}
 
   /** Starts `count` threads and resolves once every one runs (a missing build fails here, at start-up). */
   static async start(count: number, options: PoolOptions = {}): Promise<WorkerPreparer> {
     if (!Number.isInteger(count) || count < 1) throw new RangeError(`thread count must be a positive integer, got ${count}`);
-    const pool = new WorkerPreparer(options.workerUrl ?? defaultWorkerUrl(), options.inlineWhenIdle ?? true);
+    const pool = new WorkerPreparer(options.workerUrl ?? defaultWorkerUrl(), options.inlineWhenIdle ?? true, options.onError ?? (() => {}));
+    pool.wanted = count;
     try {
       await Promise.all(Array.from({ length: count }, () => pool.spawn()));
     } catch (err) {
@@ -90,8 +104,15 @@ export class WorkerPreparer implements BodyPreparer {
     return this.threads.length;
   }
 
+  health(): PoolHealth {
+    return { threads: this.threads.length, wanted: this.wanted, ...(this.lastError ? { lastError: this.lastError } : {}) };
+  }
+
   prepare(raw: Uint8Array | undefined, kind: BodyKind): Promise<PreparedRecord[]> {
-    if (this.closing || this.threads.length === 0) return Promise.reject(serviceUnavailable('the service is shutting down', THREAD_LOST_RETRY_SECONDS));
+    if (this.closing) return Promise.reject(serviceUnavailable('the service is shutting down', THREAD_LOST_RETRY_SECONDS));
+    if (this.threads.length === 0) {
+      return Promise.reject(serviceUnavailable(`no preparation thread is running (${this.lastError ?? 'none could be restarted'}); /readyz reports it`, THREAD_LOST_RETRY_SECONDS));
+    }
     // A lone record with nothing else in flight: the two thread hops would only add latency
     // (1 connection: about 1,500 -> 1,100 req/s), since there is no other work to overlap.
     if (this.inlineWhenIdle && kind === 'entry' && this.threads.every((t) => t.pending.size === 0)) return INLINE.prepare(raw, kind);
@@ -128,7 +149,8 @@ export class WorkerPreparer implements BodyPreparer {
       if (answers === READY) thread.ready?.();
       else for (const answer of answers) this.settle(thread, answer);
     });
-    thread.worker.on('error', () => {}); // 'exit' follows and does the work
+    // 'exit' follows and does the work; the error itself is what an operator needs to see.
+    thread.worker.on('error', (err) => this.failed('a preparation thread failed', err));
     thread.worker.once('exit', (code) => this.lost(thread, code));
     return new Promise((resolve, reject) => {
       thread.ready = () => {
@@ -162,7 +184,12 @@ export class WorkerPreparer implements BodyPreparer {
     }
     thread.pending.clear();
     // A failed respawn leaves one thread fewer; with none left, prepare() answers 503.
-    if (!this.closing && thread.online) this.spawn().catch(() => {});
+    if (!this.closing && thread.online) this.spawn().catch((err: unknown) => this.failed('restarting a preparation thread failed', err));
+  }
+
+  private failed(message: string, err: unknown): void {
+    this.lastError = `${message}: ${err instanceof Error ? err.message : String(err)}`;
+    this.onError(message, err);
   }
 }
 

@@ -4,8 +4,8 @@
  * errors, which a registered {@link ProblemMapper} translates, so this file imports none of them.
  */
 import { STATUS_CODES } from 'node:http';
-import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
-import type {} from './request-log.js'; // Request.id and Request.log
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { logProblem } from './request-log.js'; // also Request.id and Request.log
 
 /** RFC 9457 §4.2.1: "about:blank" means the problem has no meaning beyond its status code. */
 export const DEFAULT_PROBLEM_TYPE = 'about:blank';
@@ -105,7 +105,7 @@ export function createProblemHandler(mappers: readonly ProblemMapper[] = registe
     // Headers already gone: only express's default handler can still abort the connection.
     if (res.headersSent) return next(error);
     const answer = problemAnswer(error, mappers, req.originalUrl.split('?')[0] ?? req.path);
-    if (answer.problem.status >= 500) logFailure(req, error, answer.problem, answer.expected);
+    logProblem(req.log, res, req.id, error, answer.problem, answer.expected);
     res.status(answer.problem.status).set(answer.headers).send(answer.body);
   };
 }
@@ -122,7 +122,7 @@ export interface ProblemAnswer {
 /** The answer for `error` at the path `instance`, for the error middleware and the append fast path. */
 export function problemAnswer(error: unknown, mappers: readonly ProblemMapper[] = registeredMappers, instance: string): ProblemAnswer {
   const { problem, expected } = toProblem(error, mappers);
-  const body: ProblemBody = { type: problem.type, title: problem.title, status: problem.status, detail: problem.detail, instance };
+  const body: ProblemBody = { type: problem.type, title: problem.title, status: problem.status, detail: problem.detail, instance: uriPath(instance) };
   if (problem.field !== undefined) body.field = problem.field;
   if (problem.errors !== undefined) body.errors = problem.errors;
   // The charset express's res.send adds to text: written here, both paths answer the same header.
@@ -135,7 +135,8 @@ export const problemHandler: ErrorRequestHandler = createProblemHandler();
 
 /** For requests no route matched; mount it after the routes, before {@link problemHandler}. */
 export const notFoundHandler: RequestHandler = (req, _res, next) => {
-  next(notFound(`There is no resource at ${req.method} ${req.path}.`));
+  // The path is not repeated in the detail: it is the client's text, and `instance` carries it encoded.
+  next(notFound(`There is no resource for ${req.method} at this path.`));
 };
 
 /** `expected`: the code meant this answer (a problem or a mapped domain error), so it is no bug. */
@@ -164,12 +165,14 @@ function fromHttpErrorShape(error: unknown): HttpProblem | undefined {
   return new HttpProblem(code, detail, { cause: error });
 }
 
-/** A deliberate 503 (back-pressure) is a warning; anything unexpected is an error, with its stack. */
-function logFailure(req: Request, error: unknown, problem: HttpProblem, expected: boolean): void {
-  const fields = { err: error, reqId: req.id, status: problem.status };
-  if (!req.log) console.error('request failed', fields);
-  else if (expected) req.log.warn(fields, 'request failed');
-  else req.log.error(fields, 'request failed');
+/**
+ * `instance` is a URI reference (RFC 9457 §3.1.5) built from the client's request target: keep
+ * only RFC 3986 path characters, percent-encoding the rest, so no markup or quote ever comes back
+ * as sent; bounded, as a request target may be long.
+ */
+function uriPath(path: string): string {
+  const kept = path.length > 512 ? path.slice(0, 512) : path;
+  return kept.replace(/[^A-Za-z0-9\-._~!$&'()*+,;=:@/%]/g, (c) => encodeURIComponent(c).replace(/[!'()*]/g, (x) => `%${x.charCodeAt(0).toString(16).toUpperCase()}`));
 }
 
 function statusTitle(status: number): string {

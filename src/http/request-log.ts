@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestHandler } from 'express';
+import { loggablePath } from './log-path.js';
 import { pino, stdTimeFunctions, type DestinationStream, type LevelWithSilent, type Logger } from 'pino';
 
 export type { Logger };
@@ -67,8 +68,41 @@ export function logWhenDone(logger: Logger, req: IncomingMessage, res: ServerRes
   res.once('close', () => {
     const aborted = !res.writableFinished;
     const durationMs = Math.round(Number(process.hrtime.bigint() - started) / 1e3) / 1e3;
-    const line = { reqId: id, method: req.method, path, status: res.statusCode, durationMs, aborted };
-    if (res.statusCode >= 500) logger.error(line, 'request');
-    else logger.info(line, 'request');
+    const noted = problems.get(res);
+    const line = { reqId: id, method: req.method, path: loggablePath(path), status: res.statusCode, durationMs, aborted, ...(noted ? { problem: noted.type } : {}) };
+    logger[requestLineLevel(res.statusCode, noted)](line, 'request');
   });
+}
+
+/**
+ * Problem types that are the ledger shedding load as designed (the client retries after
+ * `Retry-After`): logged as information, not as failures, so a flood does not bury real errors.
+ */
+export const BACK_PRESSURE_TYPES: ReadonlySet<string> = new Set([
+  'urn:evidence-ledger:problem:queue-full',
+  'urn:evidence-ledger:problem:busy',
+  'urn:evidence-ledger:problem:closed',
+]);
+
+interface NotedProblem { type: string; expected: boolean }
+const problems = new WeakMap<ServerResponse, NotedProblem>();
+
+/**
+ * Logs a 5xx problem answer once, at its level (an unexpected error with its stack; an expected
+ * fault such as a full disk as a warning without one; back-pressure not at all, its request line
+ * says it), and notes it for the request line. Both the problem handler and the fast path call it.
+ */
+export function logProblem(logger: Logger | undefined, res: ServerResponse, reqId: string, error: unknown, problem: { status: number; type: string; detail: string }, expected: boolean): void {
+  problems.set(res, { type: problem.type, expected });
+  if (problem.status < 500) return;
+  if (!logger) {
+    if (!expected || !BACK_PRESSURE_TYPES.has(problem.type)) console.error('request failed', { err: error, reqId, status: problem.status });
+  } else if (!expected) logger.error({ err: error, reqId, status: problem.status }, 'request failed');
+  else if (!BACK_PRESSURE_TYPES.has(problem.type)) logger.warn({ reqId, status: problem.status, problem: problem.type, detail: problem.detail }, 'request failed');
+}
+
+function requestLineLevel(status: number, noted: NotedProblem | undefined): 'info' | 'warn' | 'error' {
+  if (status < 500) return 'info';
+  if (!noted || !noted.expected) return 'error';
+  return BACK_PRESSURE_TYPES.has(noted.type) ? 'info' : 'warn';
 }

@@ -104,6 +104,11 @@ export function* bundleChunks(store: Store, plan: BundlePlan, c: Crypto = nodeCr
   yield '\n]}\n';
 }
 
+/** {@link bundleChunks} of the ledger's own log: what the route streams, without touching the store. */
+export function bundleText(ledger: Ledger, plan: BundlePlan): Generator<string> {
+  return bundleChunks(ledger.store, plan);
+}
+
 function recordFilter(query: BundleQuery): EntryFilter {
   const filter: EntryFilter = {};
   if (query.controlId !== undefined) filter.controlId = query.controlId;

@@ -8,8 +8,9 @@ import { bytesEqual, toBase64 } from '../crypto/bytes.js';
 import { Frontier, rootAt } from '../merkle/index.js';
 import { formatVerifierKey, verifierKeyOf, type SignerKey, type WitnessPolicy } from '../note/index.js';
 import type { EvidenceRecord } from '../evidence/index.js';
-import type { CheckpointRow, Store } from '../store/index.js';
+import type { CheckpointRow, EntryFilter, EntryRow, Store } from '../store/index.js';
 import { Checkpointer } from './checkpointer.js';
+import { TileService } from './tiles.js';
 import { systemClock, type Clock } from './clock.js';
 import { LedgerError } from './errors.js';
 import { PeriodCloser } from './period-closer.js';
@@ -271,6 +272,44 @@ export class Ledger {
   /** Witnesses' progress for /readyz, when a witness policy is configured. */
   witnessingHealth(): WitnessingHealth | undefined {
     return this.witnessing?.health();
+  }
+
+  // Reads and small writes the HTTP routes need, so that no route reaches into the store.
+
+  /** tlog-tiles reads over this ledger's log (tiles.ts). */
+  tileService(): TileService {
+    return new TileService(this.store);
+  }
+
+  /** The stored entry at `index`, or undefined beyond the log. */
+  entry(index: number): EntryRow | undefined {
+    return this.store.log.entry(index);
+  }
+
+  /** Up to `limit` entries matching `filter`, by increasing index. */
+  listEntries(filter: EntryFilter, limit: number): EntryRow[] {
+    return this.store.log.list(filter, limit);
+  }
+
+  /**
+   * receivedAt, in epoch ms, of the oldest entry no signed checkpoint covers; undefined when every
+   * entry is signed. How long entries have waited for a signature, whatever the last one's age.
+   */
+  oldestUnsignedMs(): number | undefined {
+    const signed = this.store.checkpoints.latest()?.treeSize ?? 0;
+    if (signed >= this.sequencer.size) return undefined;
+    const row = this.store.log.entry(signed);
+    return row ? Date.parse(row.receivedAt) : undefined;
+  }
+
+  /** Commits a no-op write: throws when the database cannot commit (readiness). */
+  probeWritable(): void {
+    this.store.probeWritable();
+  }
+
+  /** Where bearer tokens are looked up (by hash). */
+  get tokens(): Pick<Store['tokens'], 'findByHash'> {
+    return this.store.tokens;
   }
 
   /** Signs (or returns) the checkpoint at an exact size: used for period closes. */

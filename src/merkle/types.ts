@@ -30,4 +30,6 @@ export type MerkleErrorCode =
   | 'INDEX_OUT_OF_RANGE'
   | 'SIZES_OUT_OF_ORDER'
   | 'WRONG_PROOF_LENGTH'
-  | 'ROOT_MISMATCH';
+  | 'ROOT_MISMATCH'
+  /** The check itself failed (an exception: a fault of the verifier, not of the proof): nothing was decided. */
+  | 'CHECK_FAILED';

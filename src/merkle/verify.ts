@@ -41,7 +41,8 @@ export function verifyInclusion(c: Crypto, claim: InclusionClaim): Verdict {
   try {
     return checkInclusion(c, fieldsOf(claim));
   } catch (error) {
-    return fail('ROOT_MISMATCH', `inclusion could not be checked: ${String(error)}`);
+    // A throw is the verifier's fault, not the proof's: "could not check" is not "tampered".
+    return fail('CHECK_FAILED', `inclusion could not be checked: ${String(error)}`);
   }
 }
 
@@ -50,7 +51,7 @@ export function verifyConsistency(c: Crypto, claim: ConsistencyClaim): Verdict {
   try {
     return checkConsistency(c, fieldsOf(claim));
   } catch (error) {
-    return fail('ROOT_MISMATCH', `consistency could not be checked: ${String(error)}`);
+    return fail('CHECK_FAILED', `consistency could not be checked: ${String(error)}`);
   }
 }
 

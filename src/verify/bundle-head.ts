@@ -12,7 +12,7 @@ import { formatTimestamp, parsePeriodId } from '../evidence/index.js';
 import { BUNDLE_FORMAT, BUNDLE_VERSION, bundleHeadSchema, type BundleHead } from './bundle-format.js';
 import { checkWitnesses, messageOf, readVerifierKey, verifyCheckpointText } from './checkpoint.js';
 import type { TrustedTree } from './entry-checks.js';
-import { problem, type Problem } from './report.js';
+import { problem, proofProblem, type Problem } from './report.js';
 
 /** At most this many shape issues are listed; one is enough to reject, a few help to fix. */
 const MAX_SHAPE_ISSUES = 5;
@@ -164,7 +164,7 @@ function checkConsistency(c: Crypto, head: BundleHead, anchor: TrustedTree | nul
   });
   // Equal sizes: verifyConsistency demands the empty proof and the same root.
   if (verdict.ok) return true;
-  problems.push(problem('BAD_CONSISTENCY', `anchor ${from} -> latest ${to} (${verdict.code}): ${verdict.reason}`));
+  problems.push(proofProblem('BAD_CONSISTENCY', verdict, `consistency anchor ${from} -> latest ${to}`));
   return false;
 }
 

@@ -8,6 +8,7 @@
 import type { Crypto } from '../crypto/types.js';
 import { nobleCrypto } from '../crypto/noble.js';
 import type { VerifierKey } from '../note/index.js';
+import type { EvidenceRecord } from '../evidence/index.js';
 import { bundleHeadSchema } from './bundle-format.js';
 import { BundleVerifier, type VerifyOptions } from './bundle-verifier.js';
 import { readVerifierKey } from './checkpoint.js';
@@ -34,7 +35,8 @@ export class BundleStreamVerifier {
     private readonly c: Crypto = nobleCrypto,
     private readonly verifierKey: string | VerifierKey,
     private readonly options: VerifyOptions = {},
-    private readonly onVerdict: (v: EntryVerdict) => void = () => {},
+    /** Each entry's verdict, with its record when it verified (null otherwise). */
+    private readonly onVerdict: (v: EntryVerdict, record: EvidenceRecord | null) => void = () => {},
   ) {}
 
   /** Feeds the next piece of the JSON text. Never throws; a syntax error is reported by `end`. */
@@ -66,11 +68,16 @@ export class BundleStreamVerifier {
     return verifier.finish();
   }
 
+  private check(verifier: BundleVerifier, entry: unknown): void {
+    const verdict = verifier.entry(entry);
+    this.onVerdict(verdict, verifier.lastVerifiedRecord);
+  }
+
   /** The verifier, built from the head members seen so far; buffered entries go through it first. */
   private headVerifier(): BundleVerifier {
     if (!this.verifier) {
       this.verifier = new BundleVerifier(this.c, this.head, this.verifierKey, this.options);
-      for (const entry of this.waiting) this.onVerdict(this.verifier.entry(entry));
+      for (const entry of this.waiting) this.check(this.verifier, entry);
       this.waiting = [];
     }
     return this.verifier;
@@ -98,7 +105,7 @@ export class BundleStreamVerifier {
    */
   private element(text: string): void {
     const entry: unknown = JSON.parse(text);
-    if (this.verifier || HEAD_MEMBERS.every((k) => Object.hasOwn(this.head, k))) this.onVerdict(this.headVerifier().entry(entry));
+    if (this.verifier || HEAD_MEMBERS.every((k) => Object.hasOwn(this.head, k))) this.check(this.headVerifier(), entry);
     else this.waiting.push(entry);
   }
 }
@@ -107,6 +114,6 @@ export class BundleStreamVerifier {
 function unreadable(c: Crypto, verifierKey: string | VerifierKey, broken: Problem): Omit<BundleReport, 'entries'> {
   const key = readVerifierKey(c, verifierKey);
   const problems = key.ok ? [broken] : [key.problem, broken];
-  const summary = { ok: false, entries: 0, failures: 0, late: 0, anchor: null, latest: null, period: null, query: {}, complete: false, signatures: { verified: 0, unchecked: 0 } };
+  const summary = { ok: false, entries: 0, failures: 0, late: 0, records: {}, anchor: null, latest: null, period: null, query: {}, complete: false, signatures: { verified: 0, unchecked: 0 } };
   return { ok: false, problems, summary };
 }

@@ -17,7 +17,7 @@ import type { Crypto } from '../crypto/types.js';
 import { nobleCrypto } from '../crypto/noble.js';
 import { toHex } from '../crypto/bytes.js';
 import type { VerifierKey, WitnessPolicy } from '../note/index.js';
-import { ZERO_HASH_HEX } from '../evidence/index.js';
+import { ZERO_HASH_HEX, type EvidenceRecord } from '../evidence/index.js';
 import { hasRecordFilters, type BundleHead } from './bundle-format.js';
 import { checkHead, type CheckedHead } from './bundle-head.js';
 import { checkEntry, type CheckedEntry, type EntryContext } from './entry-checks.js';
@@ -50,6 +50,9 @@ export class BundleVerifier {
   private failures = 0;
   private late = 0;
   private readonly signatures: SignatureTracker;
+  /** The record of the entry `entry` last checked, when it verified (for a person's summary). */
+  lastVerifiedRecord: EvidenceRecord | null = null;
+  private readonly records = new Map<string, number>();
 
   /** Checks everything but `entries` of `bundle` (which may hold them; they are not read here). */
   constructor(
@@ -83,6 +86,11 @@ export class BundleVerifier {
     this.count++;
     if (!verdict.ok) this.failures++;
     if (verdict.late) this.late++;
+    this.lastVerifiedRecord = verdict.ok && checked.envelope ? checked.envelope.record : null;
+    if (this.lastVerifiedRecord) {
+      const type = this.lastVerifiedRecord.type;
+      this.records.set(type, (this.records.get(type) ?? 0) + 1);
+    }
     return verdict;
   }
 
@@ -109,6 +117,7 @@ export class BundleVerifier {
         entries: this.count,
         failures: this.failures,
         late: this.late,
+        records: Object.fromEntries([...this.records].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
         anchor: treeHead(this.checked.anchor),
         latest: treeHead(this.checked.latest),
         period: head?.period?.period ?? null,
@@ -121,6 +130,10 @@ export class BundleVerifier {
 
   private checkSequence(checked: CheckedEntry, index: number): void {
     const { verdict, envelope } = checked;
+    // An entry that failed its own checks (an edited record) is reported once, there: its
+    // recomputed leaf hash is not the log's, so the next entry's prev, which is, must not be
+    // compared with it (that second failure would have the same cause).
+    const selfOk = verdict.problems.length === 0;
     const prev = this.previous;
     if (prev && index <= prev.index) {
       verdict.problems.push(problem('OUT_OF_ORDER', `index ${index} does not follow index ${prev.index}`));
@@ -140,7 +153,7 @@ export class BundleVerifier {
       verdict.problems.push(problem('MISSING_ENTRY', `entries ${this.expectedNext} to ${index - 1} are missing before this one`));
     }
     this.expectedNext = Math.max(this.expectedNext, index + 1);
-    this.previous = { index, leafHash: checked.leafHash, receivedAtMs: checked.receivedAtMs };
+    this.previous = { index, leafHash: selfOk ? checked.leafHash : null, receivedAtMs: checked.receivedAtMs };
   }
 
   /**

@@ -9,7 +9,7 @@ import { leafHash, verifyInclusion } from '../merkle/index.js';
 import { decodeLeaf, isLate, parseRfc3339, type EntryEnvelope } from '../evidence/index.js';
 import { bundleEntrySchema, type BundleEntry, type BundleQuery } from './bundle-format.js';
 import { messageOf } from './checkpoint.js';
-import { problem, type EntryVerdict, type Problem } from './report.js';
+import { problem, proofProblem, type EntryVerdict, type Problem } from './report.js';
 
 /** A tree whose root the auditor's key vouched for; null when no signed root could be trusted. */
 export interface TrustedTree {
@@ -73,7 +73,9 @@ export function checkEntry(ctx: EntryContext, raw: unknown, tree: TrustedTree | 
       problems.push(problem('INDEX_MISMATCH', `the leaf says index ${envelope.index}, the bundle says ${entry.index}`));
     }
     receivedAtMs = parseRfc3339(envelope.receivedAt) ?? null;
-    late = lateOf(envelope, ctx.fiscalYearStart);
+    const lateness = lateOf(envelope, ctx.fiscalYearStart);
+    if (lateness instanceof Error) problems.push(problem('CHECK_FAILED', `lateness could not be computed (a verifier fault, not evidence of tampering): ${messageOf(lateness)}`));
+    else late = lateness;
     if (late !== null && late !== entry.late) {
       problems.push(problem('LATE_MISMATCH', `the bundle says late=${entry.late}, the leaf gives late=${late}`));
     }
@@ -99,7 +101,7 @@ function checkInclusion(c: Crypto, entry: BundleEntry, computed: Uint8Array, tre
     root: tree.root,
   });
   if (verdict.ok) return [];
-  return [problem('BAD_INCLUSION', `inclusion in the ${tree.name} tree of size ${tree.treeSize} fails (${verdict.code}): ${verdict.reason}`)];
+  return [proofProblem('BAD_INCLUSION', verdict, `inclusion in the ${tree.name} tree of size ${tree.treeSize}`)];
 }
 
 /** Every filter of the query must hold for the record, or the bundle mixes in other evidence. */
@@ -121,12 +123,16 @@ function checkQuery(envelope: EntryEnvelope, query: BundleQuery): Problem[] {
   return problems;
 }
 
-/** Contract: late when occurredAt lies in an earlier fiscal quarter than receivedAt. */
-function lateOf(envelope: EntryEnvelope, fiscalYearStart: number): boolean | null {
+/**
+ * Contract: late when occurredAt lies in an earlier fiscal quarter than receivedAt. A decoded
+ * envelope always has both times, so a failure here is the verifier's (or its fiscal start's),
+ * and is returned to be reported, never swallowed.
+ */
+function lateOf(envelope: EntryEnvelope, fiscalYearStart: number): boolean | Error {
   try {
     return isLate(envelope.record.occurredAt, envelope.receivedAt, fiscalYearStart);
-  } catch {
-    return null;
+  } catch (err) {
+    return err instanceof Error ? err : new Error(String(err));
   }
 }
 

@@ -1,14 +1,29 @@
 /** How `ledger verify` and friends say what they found, for a person reading a terminal. */
+import type { EvidenceRecord } from '../evidence/index.js';
 import type { BundleSummary, EntryVerdict, Problem, TlogProofReport, VerifiedCheckpoint } from './index.js';
 
 function problemLines(problems: readonly Problem[]): string {
   return problems.map((p) => `    ${p.code}: ${p.message}\n`).join('');
 }
 
+/**
+ * An entry's lines in a person's transcript: a failed entry with its problems; nothing for a
+ * verified one, which the summary counts by record type (a bundle may hold 100,000 of them;
+ * `ledger verify --records` lists them with {@link recordLine}).
+ */
 export function entryLine(v: EntryVerdict): string {
   const name = v.index === null ? 'entry ?' : `entry ${v.index}`;
   const late = v.late ? ' (late)' : '';
-  return v.ok ? `  ${name}: ok${late}\n` : `  ${name}: FAILED${late}\n${problemLines(v.problems)}`;
+  return v.ok ? '' : `  ${name}: FAILED${late}\n${problemLines(v.problems)}`;
+}
+
+/**
+ * A verified entry as a person reads it (`ledger verify --records`): what the record says, not
+ * only that its proofs hold.
+ */
+export function recordLine(v: EntryVerdict, record: EvidenceRecord): string {
+  const late = v.late ? ' (late)' : '';
+  return `  entry ${v.index}: ok${late}: ${record.type} ${record.controlId} on ${record.system}, ${record.actor.id} -> ${record.subject.id}, occurred ${record.occurredAt}\n`;
 }
 
 export function bundleProblemsText(problems: readonly Problem[]): string {
@@ -22,6 +37,7 @@ export function summaryText(s: BundleSummary): string {
     `anchor: ${s.anchor ? `tree size ${s.anchor.treeSize}, root ${s.anchor.rootHash}` : 'NOT VERIFIED'}`,
     `latest: ${s.latest ? `tree size ${s.latest.treeSize}, root ${s.latest.rootHash}` : 'NOT VERIFIED'}`,
     `entries: ${s.entries} checked, ${s.failures} failed, ${s.late} late`,
+    `records verified: ${Object.entries(s.records).map(([type, n]) => `${n} ${type}`).join(', ') || 'none'}`,
     completenessLine(s),
     ...signatureLines(s),
     s.ok ? 'RESULT: VERIFIED' : 'RESULT: NOT VERIFIED',

@@ -56,7 +56,12 @@ export type ProblemCode =
   /** The entry's `signature` does not verify under the key its source registered (signatures.ts). */
   | 'BAD_SIGNATURE'
   /** The entry's source registered a signing key earlier in the bundle, but the entry carries no signature. */
-  | 'UNSIGNED_ENTRY';
+  | 'UNSIGNED_ENTRY'
+  /**
+   * A check could not be carried out (the verifier itself failed, e.g. a bug or a broken crypto
+   * provider): the input is NOT shown to be tampered, only not verified. Report it.
+   */
+  | 'CHECK_FAILED';
 
 export interface Problem {
   code: ProblemCode;
@@ -86,6 +91,8 @@ export interface BundleSummary {
   failures: number;
   /** Late entries among those that could be read. */
   late: number;
+  /** Verified entries by record type (`{"approval": 3, "rotation": 1}`): what the bundle proved. */
+  records: Record<string, number>;
   /** The checkpoint the inclusion proofs lead to, once its signature verified. */
   anchor: TreeHead | null;
   /** The latest checkpoint, once its signature verified. */
@@ -104,6 +111,16 @@ export interface BundleReport {
   problems: Problem[];
   entries: EntryVerdict[];
   summary: BundleSummary;
+}
+
+/**
+ * The problem for a failed RFC 9162 proof verdict: `code` when the proof is wrong, CHECK_FAILED
+ * when it could not be checked at all (merkle/verify.ts never turns an exception into a verdict
+ * about the proof).
+ */
+export function proofProblem(code: ProblemCode, verdict: { code: string; reason: string }, what: string): Problem {
+  if (verdict.code === 'CHECK_FAILED') return problem('CHECK_FAILED', `${what} could not be checked (a verifier fault, not evidence of tampering): ${verdict.reason}`);
+  return problem(code, `${what} fails (${verdict.code}): ${verdict.reason}`);
 }
 
 export function problem(code: ProblemCode, message: string): Problem {

@@ -12,7 +12,7 @@ import { leafHash, verifyInclusion } from '../merkle/index.js';
 import { decodeLeaf, type EntryEnvelope } from '../evidence/index.js';
 import { parseTlogProof, type VerifierKey, type WitnessPolicy } from '../note/index.js';
 import { messageOf, verifyCheckpointText } from './checkpoint.js';
-import { problem, type Problem, type TreeHead } from './report.js';
+import { problem, proofProblem, type Problem, type TreeHead } from './report.js';
 
 export interface TlogProofReport {
   ok: boolean;
@@ -63,7 +63,7 @@ export function verifyTlogProofText(
   if (opened.ok) {
     const { treeSize, root } = opened.checkpoint;
     const verdict = verifyInclusion(c, { leafHash: hash, index: parsed.index, size: treeSize, proof: parsed.proof, root });
-    if (!verdict.ok) report.problems.push(problem('BAD_INCLUSION', `inclusion in the tree of size ${treeSize} fails (${verdict.code}): ${verdict.reason}`));
+    if (!verdict.ok) report.problems.push(proofProblem('BAD_INCLUSION', verdict, `inclusion in the tree of size ${treeSize}`));
   }
   report.ok = report.problems.length === 0;
   return report;

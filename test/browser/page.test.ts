@@ -111,10 +111,11 @@ describe.skipIf(!HAVE_CHROMIUM)(`verifier page in Chromium${HAVE_CHROMIUM ? '' :
     const { page, requests, problems } = await open();
     const { ok } = await verify(page, file('tampered.json'));
     expect(ok).toBe(false);
-    expect(await page.textContent('#verdict')).toBe(`✗ NOT VERIFIED: evidence bundle, 1,000 entries checked, tree size ${ENTRIES}, 2 entries failed`);
+    expect(await page.textContent('#verdict')).toBe(`✗ NOT VERIFIED: evidence bundle, 1,000 entries checked, tree size ${ENTRIES}, 1 entry failed`);
     const findings = await page.locator('#findings li').allTextContents();
     expect(findings[0]).toMatch(new RegExp(`^entry ${TAMPERED_INDEX}: BAD_LEAF_HASH: `));
-    expect(findings.some((f) => f.startsWith(`entry ${TAMPERED_INDEX + 1}: BROKEN_CHAIN: `))).toBe(true);
+    // One cause, one failure: the next entry's prev is the log's hash, not the edited leaf's.
+    expect(findings.some((f) => f.startsWith(`entry ${TAMPERED_INDEX + 1}:`))).toBe(false);
     expect(await page.textContent('#report-json')).toBe((await cliJson(file('tampered.json'))).stdout);
     await page.screenshot({ path: SCREENSHOT_TAMPERED, fullPage: true });
     expect(requests).toEqual([pageUrl]);

@@ -176,3 +176,32 @@ describe('ledger audit (command)', () => {
     });
   });
 });
+
+describe('auditing a plain cp of a running ledger (its data still in the -wal file)', () => {
+  it('fails with a hint about the -wal file, and leaves no -wal or -shm beside the copy', async () => {
+    const t = openTestLedger();
+    try {
+      await t.ledger.append('test-writer', [approval(1) as EvidenceRecord]);
+      t.ledger.tick();
+      const copy = path.join(dir.dir, 'cp-copy.db');
+      copyFileSync(t.dbPath, copy); // what `cp ledger.db` does while the ledger runs
+      expect(existsSync(`${t.dbPath}-wal`)).toBe(true);
+      const run = await ledgerAudit('--db', copy);
+      expect(run.code).not.toBe(0);
+      expect(run.stderr).toContain(`${copy} is in WAL mode but has no ${copy}-wal beside it`);
+      expect(run.stderr).toContain('ledger backup');
+      expect(existsSync(`${copy}-wal`)).toBe(false);
+      expect(existsSync(`${copy}-shm`)).toBe(false);
+    } finally {
+      t.cleanup();
+    }
+  });
+
+  it('leaves no -wal or -shm beside a self-contained copy it audits either', async () => {
+    const copy = path.join(dir.dir, 'clean-copy.db');
+    copyFileSync(pristine, copy);
+    expect((await ledgerAudit('--db', copy)).code).toBe(0);
+    expect(existsSync(`${copy}-wal`)).toBe(false);
+    expect(existsSync(`${copy}-shm`)).toBe(false);
+  });
+});

@@ -28,6 +28,9 @@ beforeAll(async () => {
   bundleText = (await fetchBundle(t, { period: '2026-Q3' })).text;
   writeFileSync(file('bundle.json'), bundleText);
   writeFileSync(file('ledger.vkey'), `${key}\n`);
+  // What the README's `curl /v1/key > ledger.json` saves.
+  writeFileSync(file('key.json'), (await request(t.app).get('/v1/key').expect(200)).text);
+  writeFileSync(file('other.json'), '{"publicKey":"AAAA"}');
   const checkpoint = await request(t.app).get('/v1/checkpoint').expect(200);
   writeFileSync(file('checkpoint.txt'), checkpoint.text);
   const proof = await request(t.app).get('/v1/entries/3/tlog-proof').query({ treeSize: Q3_CLOSE_SIZE }).set(auth(t, 'auditor')).expect(200);
@@ -49,12 +52,36 @@ async function cli(argv: string[], stdin?: string) {
   return { code, stdout, stderr };
 }
 
-describe('ledger verify BUNDLE --key VKEY', () => {
-  it('verifies a bundle file with a key file: exit 0, a verdict per entry and a summary', async () => {
-    const { code, stdout } = await cli(['verify', file('bundle.json'), '--key', file('ledger.vkey')]);
+describe('--key forms', () => {
+  it('accepts the JSON GET /v1/key answers, saved to a file', async () => {
+    const { code, stdout } = await cli(['verify', file('bundle.json'), '--key', file('key.json')]);
+    expect(code).toBe(0);
+    expect(stdout.trimEnd().endsWith('RESULT: VERIFIED')).toBe(true);
+  });
+
+  it('lists every verified record with --records', async () => {
+    const { code, stdout } = await cli(['verify', file('bundle.json'), '--key', key, '--records']);
     expect(code).toBe(0);
     for (let i = Q3_FIRST_INDEX; i < Q3_CLOSE_SIZE; i++) expect(stdout).toMatch(new RegExp(`^  entry ${i}: ok`, 'm'));
-    expect(stdout).toContain('  entry 3: ok (late)');
+    expect(stdout).toContain('  entry 3: ok (late): approval ITGC-AC-04 on ');
+    expect(stdout).toMatch(/^  entry 4: ok: rotation ITGC-AC-07 on payments-api-prod, spiffe:\/\/corp\/vault-rotator -> svc-ledger-export-4, occurred 2026-09-14T02:00:00Z$/m);
+  });
+
+  it('says which forms it takes when a JSON file holds no verifierKey: exit 2', async () => {
+    const { code, stderr } = await cli(['verify', file('bundle.json'), '--key', file('other.json')]);
+    expect(code).toBe(2);
+    expect(stderr).toContain('without a "verifierKey" string');
+    expect(stderr).toContain('the JSON GET /v1/key answers');
+  });
+});
+
+describe('ledger verify BUNDLE --key VKEY', () => {
+  it('verifies a bundle file with a key file: exit 0, what was verified by record type, and a summary', async () => {
+    const { code, stdout } = await cli(['verify', file('bundle.json'), '--key', file('ledger.vkey')]);
+    expect(code).toBe(0);
+    // A person reads what the records are, not one "ok" line per entry (100,000 of them for a large bundle).
+    expect(stdout).not.toMatch(/^  entry \d+: ok/m);
+    expect(stdout).toContain('records verified: 3 approval, 1 rotation\n');
     expect(stdout).toContain('period: 2026-Q3');
     expect(stdout).toContain('entries: 4 checked, 0 failed, 1 late');
     expect(stdout.trimEnd().endsWith('RESULT: VERIFIED')).toBe(true);
@@ -93,7 +120,7 @@ describe('ledger verify BUNDLE --key VKEY', () => {
   it('exits 1 for a bundle cut in the middle of its entries, after the verdicts it could give', async () => {
     const lines = bundleText.split('\n');
     writeFileSync(file('cut.json'), lines.slice(0, 3).join('\n')); // head and two entries, no closing brackets
-    const { code, stdout } = await cli(['verify', file('cut.json'), '--key', key]);
+    const { code, stdout } = await cli(['verify', file('cut.json'), '--key', key, '--records']);
     expect(code).toBe(1);
     expect(stdout).toContain(`  entry ${Q3_FIRST_INDEX}: ok`);
     expect(stdout).toContain('truncated');

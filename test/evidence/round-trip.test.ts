@@ -1,7 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { toHex } from '../../src/crypto/bytes.js';
+import canonicalize from 'canonicalize';
 import { decodeLeaf, encodeLeaf, formatTimestamp, validateRecord, type EntryEnvelope } from '../../src/evidence/index.js';
+import { preparedCanonicalJson } from '../../src/evidence/validate.js';
+import { inlinePreparer } from '../../src/http/prepare-pool.js';
 
 // Any code point outside the surrogate halves, so the leaves carry real non-ASCII.
 const text = (maxLength: number) => fc.string({ unit: 'binary', minLength: 1, maxLength });
@@ -116,6 +119,25 @@ describe('leaf round trip (property)', () => {
         // JSON has no -0; JSON.parse(JSON.stringify(...)) is the independent model of what survives.
         expect(decoded).toEqual(JSON.parse(JSON.stringify(e)));
         expect(encodeLeaf(decoded)).toEqual(leaf);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  // encodeLeaf splices a validated record's canonical text into the envelope's punctuation
+  // (envelope.ts, spliceEnvelope) instead of serialising the whole envelope: it must give exactly
+  // the bytes the RFC 8785 library gives for the whole envelope.
+  it('writes the spliced leaf of a validated record byte for byte as canonicalize writes the envelope', () => {
+    const preparer = inlinePreparer();
+    return fc.assert(
+      fc.asyncProperty(envelope, async (e) => {
+        fc.pre(validateRecord(e.record).ok);
+        // As an append does: the body's bytes prepared (validated, canonical text kept), then encoded.
+        const [prepared] = await preparer.prepare(new TextEncoder().encode(JSON.stringify(e.record)), 'entry');
+        const record = prepared!.record;
+        expect(preparedCanonicalJson(record)).toBeDefined(); // the splice path is the one taken
+        const spliced = new TextDecoder().decode(encodeLeaf({ ...e, record }));
+        expect(spliced).toBe(canonicalize(JSON.parse(JSON.stringify({ ...e, record }))));
       }),
       { numRuns: 300 },
     );

@@ -203,9 +203,10 @@ describe('realistic values that are not secrets', () => {
   });
 });
 
-describe('cost of the scan', () => {
-  // A backtracking pattern turned a 16 KiB run of letters into ~190 ms of work (quadratic);
-  // linear scans take about 1 ms here. The bound leaves room for a slow, busy machine.
+describe('adversarial inputs to the scan', () => {
+  // A backtracking pattern once turned a 16 KiB run of letters into ~190 ms of work (quadratic).
+  // How long the scan takes is measured by scripts/bench-secrets.ts (16 and 32 KiB side by side:
+  // a linear scan doubles, a quadratic one quadruples); here only what it decides.
   const adversarial = {
     letters: 'x'.repeat(16_000),
     jwtHeads: 'eyJ'.repeat(5_300),
@@ -214,16 +215,9 @@ describe('cost of the scan', () => {
     awsHeads: 'AKIA'.repeat(4_000),
   };
 
-  it.each(Object.entries(adversarial))('validates 16 KiB of %s in under 100 ms', (_, value) => {
+  it.each(Object.entries(adversarial))('accepts 16 KiB of %s: a run of credential prefixes is no credential', (_, value) => {
     for (const field of ['blob', 'password']) {
-      const record = variant(validExamples.change!, { details: { [field]: value } });
-      let best = Infinity;
-      for (let run = 0; run < 3; run++) {
-        const start = performance.now();
-        validateRecord(record);
-        best = Math.min(best, performance.now() - start);
-      }
-      expect(best).toBeLessThan(100);
+      expect(validateRecord(variant(validExamples.change!, { details: { [field]: value } })).ok).toBe(true);
     }
   });
 });

@@ -195,7 +195,7 @@ describe('JSON scan (grammar of RFC 8259)', () => {
   // Every text JSON.parse accepts and that has no duplicate keys, lone surrogates or huge numbers
   // must pass the scan, and every text JSON.parse refuses must fail it.
   const texts = [
-    '0', '-0', '1.5e-3', '"x"', 'true', 'false', 'null', ' [ ] ', '{}', '{"a":[{"b":null}]}', '"\\"\\\\\\/\\b\\f\\n\\r\\t"',
+    '0', '-1', '1.5e-3', '"x"', 'true', 'false', 'null', ' [ ] ', '{}', '{"a":[{"b":null}]}', '"\\"\\\\\\/\\b\\f\\n\\r\\t"',
     '', ' ', '01', '1.', '.5', '+1', '-', '1e', '[1,]', '{,}', '{"a"}', '{"a":}', '{a:1}', "'a'", 'tru', 'nul', 'True',
     '"\\x"', '"\\u12"', '"\t"', '[1]]', '{}{}', '[1 2]', '{"a":1 "b":2}', '"unterminated', '\u00a0{}', 'NaN', 'Infinity',
   ];

@@ -88,6 +88,31 @@ describe('a pool of preparation threads', () => {
     }
   });
 
+  it('reports a failed restart (logged, in health, and in the 503) instead of claiming to shut down', async () => {
+    const errors: string[] = [];
+    const own = await WorkerPreparer.start(1, { inlineWhenIdle: false, onError: (message) => errors.push(message) });
+    try {
+      // The build vanished under the running service: the next thread cannot load.
+      (own as unknown as { workerUrl: URL }).workerUrl = new URL('file:///nonexistent/prepare-worker.js');
+      await (own as unknown as { threads: { worker: { terminate(): Promise<number> } }[] }).threads[0]!.worker.terminate();
+      await expect.poll(() => errors, { timeout: 5000 }).toContain('restarting a preparation thread failed');
+      expect(own.health()).toMatchObject({ threads: 0, wanted: 1, lastError: expect.stringMatching(/^restarting a preparation thread failed: /) });
+      const refused = await own.prepare(utf8(JSON.stringify(rotation(1))), 'entry').catch((err: HttpProblem) => err);
+      expect((refused as HttpProblem).status).toBe(503);
+      expect((refused as HttpProblem).detail).toMatch(/no preparation thread is running \(restarting a preparation thread failed/);
+      const t = openTestLedger({ preparer: own });
+      try {
+        const ready = await request(t.app).get('/readyz');
+        expect(ready.status).toBe(503);
+        expect(ready.body.preparation).toMatchObject({ threads: 0, wanted: 1 });
+      } finally {
+        t.cleanup();
+      }
+    } finally {
+      await own.close();
+    }
+  });
+
   it('fails to start, and does not retry for ever, when the thread code cannot load', async () => {
     await expect(WorkerPreparer.start(1, { workerUrl: new URL('file:///nonexistent/prepare-worker.js') })).rejects.toThrow(/stopped at start-up|Cannot find/);
   });

@@ -205,7 +205,8 @@ describe('search indexer', () => {
     await stream(o.ledger, 300);
     o.ledger.start(); // an idle step is now scheduled for the next turn
     closeLedger(o);
-    await new Promise((r) => setTimeout(r, 50));
+    // The step was queued with setImmediate before this one: once ours runs, it would have run.
+    await new Promise((r) => setImmediate(r));
     // A step on the closed store would have failed and been reported.
     expect(errors).toEqual([]);
     const store = Store.open(dbPath, { readonly: true });

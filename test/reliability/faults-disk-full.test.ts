@@ -14,7 +14,7 @@ import { auditLedger } from '../../src/ledger/audit.js';
 import { parseVerifierKey } from '../../src/note/index.js';
 import { Store } from '../../src/store/index.js';
 import type { RunningService } from '../../src/cli/service.js';
-import { canRun, createToken, ledgerFolder, post, readyz, sleep, startInProcess, type LedgerFolder } from './support.js';
+import { canRun, createToken, ledgerFolder, post, readyz, startInProcess, waitFor, type LedgerFolder } from './support.js';
 import { tempDir } from '../support/tmp.js';
 
 /** Small enough to fill in a moment, large enough for the database, its WAL and a few hundred entries. */
@@ -22,7 +22,6 @@ const TMPFS_SIZE = '3m';
 /** Bound on the attempts to run out of space, so a file system that never fills fails the test instead of hanging. */
 const MAX_POSTS_UNTIL_FULL = 3000;
 /** Readiness re-probes the database at most once a second (health.ts). */
-const PROBE_INTERVAL_MS = 1000;
 
 interface Outcome {
   acked: Map<string, number>;
@@ -68,11 +67,12 @@ async function expectRecovered(s: RunningService, writer: string, outcome: Outco
   expect(again.status).toBe(201);
   expect(again.body.index).toBe(next); // dense: the failed commit left no gap
   outcome.acked.set(outcome.refused.shift()!, next);
-  await sleep(PROBE_INTERVAL_MS + 100);
-  s.ledger.tick();
-  const ready = await readyz(s.url);
-  expect(ready.body).toMatchObject({ database: 'writable' });
-  expect(ready.status).toBe(200);
+  // Readiness re-probes the database at most once a second: wait for the next probe.
+  await waitFor(async () => {
+    s.ledger.tick();
+    return (await readyz(s.url)).status === 200;
+  }, 'readiness after the fault cleared');
+  expect((await readyz(s.url)).body).toMatchObject({ database: 'writable' });
 }
 
 const mountable = process.getuid?.() === 0 && canRun('mount', ['--version']) && tryMount();

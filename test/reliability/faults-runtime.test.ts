@@ -9,10 +9,9 @@ import { existsSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Store } from '../../src/store/index.js';
 import { ServerProcess } from '../../scripts/harness-server.js';
-import { canMakeImmutable, createToken, ledgerFolder, post, readyz, sleep, startInProcess, type LedgerFolder } from './support.js';
+import { canMakeImmutable, createToken, ledgerFolder, post, readyz, startInProcess, waitFor, type LedgerFolder } from './support.js';
 
 /** Readiness re-probes at most once a second (health.ts). */
-const PROBE_INTERVAL_MS = 1000;
 
 function markersIn(f: LedgerFolder): string[] {
   const store = Store.open(f.dbFile, { readonly: true });
@@ -70,8 +69,8 @@ describe('faults while running', () => {
       const retried = await post(s.url, writer, 'ro-1', 'ro-1-key');
       expect(retried.status).toBe(201);
       expect(retried.body.index).toBe(first.body.index! + 1);
-      await sleep(PROBE_INTERVAL_MS + 100);
-      expect((await readyz(s.url)).status).toBe(200);
+      // Readiness re-probes the database at most once a second: wait for the next probe.
+      await waitFor(async () => (await readyz(s.url)).status === 200, 'readiness after the fault cleared');
       await s.close();
       expect(markersIn(f)).toEqual(['ro-0', 'ro-1']);
     } finally {
@@ -103,8 +102,8 @@ describe('faults while running', () => {
       const retried = await post(s.url, writer, 'lk-1', 'lk-1-key');
       expect(retried.status).toBe(201);
       expect(retried.body.index).toBe(first.body.index! + 1);
-      await sleep(PROBE_INTERVAL_MS + 100);
-      expect((await readyz(s.url)).status).toBe(200);
+      // Readiness re-probes the database at most once a second: wait for the next probe.
+      await waitFor(async () => (await readyz(s.url)).status === 200, 'readiness after the fault cleared');
       await s.close();
       expect(markersIn(f)).toEqual(['lk-0', 'lk-1']);
     } finally {

@@ -131,4 +131,14 @@ export function canMakeImmutable(): boolean {
   }
 }
 
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/**
+ * Polls `condition` until it holds, or throws after `timeoutMs`: tests wait for what they need,
+ * never for a fixed time (too short on a loaded machine, wasted on an idle one).
+ */
+export async function waitFor(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

@@ -4,16 +4,15 @@
  * runs before the status line, then the JSON goes out a page of entries at a time, with
  * back-pressure from the socket. `Accept: application/gzip` gets the same JSON gzipped.
  */
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { createGzip } from 'node:zlib';
+import { periodParam } from '../params.js';
+import { onlyQuery } from '../query.js';
 import { Router, type Request, type Response } from 'express';
-import { PeriodError, parsePeriodId, type Period } from '../../evidence/index.js';
 import type { Ledger } from '../../ledger/ledger.js';
-import { bundleChunks, planBundle } from '../../ledger/bundle.js';
+import { bundleText, planBundle } from '../../ledger/bundle.js';
 import { MAX_FILTER_LENGTH, type BundleQuery } from '../../verify/bundle-format.js';
 import { requireRole } from '../auth.js';
 import { badRequest } from '../problem.js';
+import { sendLongRead } from '../long-read.js';
 
 const PARAMS = ['period', 'controlId', 'system', 'actor', 'subject'] as const satisfies readonly (keyof BundleQuery)[];
 const KNOWN = new Set<string>(PARAMS);
@@ -33,16 +32,6 @@ function readQuery(raw: Record<string, unknown>): BundleQuery {
   return query;
 }
 
-function readPeriod(id: string | undefined, fiscalYearStart: number): Period | undefined {
-  if (id === undefined) return undefined;
-  try {
-    return parsePeriodId(id, fiscalYearStart);
-  } catch (err) {
-    if (err instanceof PeriodError) throw badRequest(err.message, 'period');
-    throw err;
-  }
-}
-
 /** A name that says what the file holds: the period (or "latest") and the anchor size. */
 function fileName(query: BundleQuery, anchorSize: number, gzip: boolean): string {
   const scope = (query.period ?? 'latest').replace(/[^A-Za-z0-9-]/g, '_');
@@ -51,24 +40,18 @@ function fileName(query: BundleQuery, anchorSize: number, gzip: boolean): string
 
 async function sendBundle(ledger: Ledger, req: Request, res: Response): Promise<void> {
   const query = readQuery(req.query);
-  const plan = planBundle(ledger, query, readPeriod(query.period, ledger.settings.fiscalYearStart));
+  const plan = planBundle(ledger, query, query.period === undefined ? undefined : periodParam('period', query.period, ledger.settings.fiscalYearStart));
   // JSON unless gzip is asked for explicitly (no Accept or */* gets JSON, the first listed).
   const gzip = req.accepts(['application/json', GZIP]) === GZIP;
   res.status(200);
   res.type(gzip ? GZIP : 'application/json; charset=utf-8');
   res.set('Content-Disposition', `attachment; filename="${fileName(query, plan.head.anchor.treeSize, gzip)}"`);
-  const body = Readable.from(bundleChunks(ledger.store, plan), { objectMode: false });
-  try {
-    await (gzip ? pipeline(body, createGzip(), res) : pipeline(body, res));
-  } catch (err) {
-    // Headers are gone: the client sees a truncated body, which no verifier accepts.
-    req.log?.warn({ err }, 'bundle stream aborted');
-    res.destroy();
-  }
+  // In slices of bounded work, so appends go on while the bundle streams (long-read.ts).
+  await sendLongRead(req, res, bundleText(ledger, plan), { gzip });
 }
 
 export function bundleRoutes(ledger: Ledger): Router {
   const r = Router();
-  r.get('/v1/bundles', requireRole('auditor'), (req, res) => sendBundle(ledger, req, res));
+  r.get('/v1/bundles', requireRole('auditor'), onlyQuery(...PARAMS), (req, res) => sendBundle(ledger, req, res));
   return r;
 }

@@ -4,6 +4,7 @@
  * notes carry the cosignature lines held, and /v1/checkpoint is the newest checkpoint that meets
  * the quorum; `?latest=signed` asks for the newest log-signed one instead.
  */
+import { onlyQuery } from '../query.js';
 import { Router, type Response } from 'express';
 import type { Ledger } from '../../ledger/ledger.js';
 import { badRequest, notFound } from '../problem.js';
@@ -17,7 +18,7 @@ export function checkpointRoutes(ledger: Ledger): Router {
   const r = Router();
 
   // no-cache: the note changes every interval (tlog-tiles: no caching beyond a few seconds).
-  r.get(['/v1/checkpoint', '/tlog/checkpoint'], (req, res) => {
+  r.get(['/v1/checkpoint', '/tlog/checkpoint'], onlyQuery('latest'), (req, res) => {
     const which = req.query.latest;
     if (which !== undefined && which !== 'signed' && which !== 'witnessed') throw badRequest('latest must be signed or witnessed', 'latest');
     const latest = ledger.checkpointToServe(which === 'signed' ? 'signed' : 'witnessed');
@@ -32,7 +33,7 @@ export function checkpointRoutes(ledger: Ledger): Router {
     sendNote(res, latest.note);
   });
 
-  r.get('/v1/checkpoints/:treeSize', (req, res) => {
+  r.get('/v1/checkpoints/:treeSize', onlyQuery(), (req, res) => {
     const size = parseIndexParam('treeSize', req.params.treeSize);
     const row = ledger.checkpointAtSize(size);
     if (!row) throw notFound(`no checkpoint was signed at tree size ${size}`);
@@ -41,7 +42,7 @@ export function checkpointRoutes(ledger: Ledger): Router {
     sendNote(res, row.note);
   });
 
-  r.get('/v1/key', (_req, res) => {
+  r.get('/v1/key', onlyQuery(), (_req, res) => {
     res.json(ledger.key());
   });
 

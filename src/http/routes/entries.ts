@@ -9,9 +9,11 @@ import { notFound } from '../problem.js';
 import { answerAppend } from '../append.js';
 import type { BodyKind } from '../prepare-body.js';
 import type { BodyPreparer } from '../prepare-pool.js';
+import type { BodyBudget } from '../body-budget.js';
 import { optionalIndexParam, parseIndexParam } from '../params.js';
 import { requireRole } from '../auth.js';
-import { listEntries } from './entry-listing.js';
+import { LISTING_PARAMS, listEntries } from './entry-listing.js';
+import { onlyQuery } from '../query.js';
 
 /**
  * Sends JSON text without the ETag express computes over every body: an append's answer is never
@@ -25,7 +27,7 @@ function sendAnswer(res: Response, status: number, json: string): void {
  * Appends carry their bodies as bytes to `preparer` (parse, validate, canonicalise: off this
  * thread when it has workers), then to the sequencer.
  */
-export function entryRoutes(ledger: Ledger, preparer: BodyPreparer, metrics?: Metrics): Router {
+export function entryRoutes(ledger: Ledger, preparer: BodyPreparer, metrics?: Metrics, budget?: BodyBudget): Router {
   const r = Router();
   const fiscal = ledger.settings.fiscalYearStart;
   const view = (e: Parameters<typeof entryView>[0]) => entryView(e, fiscal);
@@ -35,25 +37,25 @@ export function entryRoutes(ledger: Ledger, preparer: BodyPreparer, metrics?: Me
     sendAnswer(res, answer.status, answer.json);
   };
 
-  r.post('/v1/entries', requireRole('writer'), jsonBody({ parse: false }), (req: Request, res: Response) => append(req, res, 'entry'));
-  r.post('/v1/entries/batch', requireRole('writer'), jsonBody({ parse: false }), (req: Request, res: Response) => append(req, res, 'batch'));
+  r.post('/v1/entries', requireRole('writer'), onlyQuery(), jsonBody({ parse: false, budget }), (req: Request, res: Response) => append(req, res, 'entry'));
+  r.post('/v1/entries/batch', requireRole('writer'), onlyQuery(), jsonBody({ parse: false, budget }), (req: Request, res: Response) => append(req, res, 'batch'));
 
-  r.get('/v1/entries', requireRole('auditor'), (req, res) => {
+  r.get('/v1/entries', requireRole('auditor'), onlyQuery(...LISTING_PARAMS), (req, res) => {
     res.json(listEntries(ledger, req.query));
   });
 
-  r.get('/v1/entries/:index', requireRole('auditor'), (req, res) => {
+  r.get('/v1/entries/:index', requireRole('auditor'), onlyQuery(), (req, res) => {
     const index = parseIndexParam('index', req.params.index);
-    const row = ledger.store.log.entry(index);
+    const row = ledger.entry(index);
     if (!row) throw notFound(`no entry ${index}`);
     res.json(view(row));
   });
 
   // Not public like /v1/proofs: a tlog-proof carries the leaf bytes, which hold the record.
-  r.get('/v1/entries/:index/tlog-proof', requireRole('auditor'), (req, res) => {
+  r.get('/v1/entries/:index/tlog-proof', requireRole('auditor'), onlyQuery('treeSize'), (req, res) => {
     const index = parseIndexParam('index', req.params.index);
     const treeSize = optionalIndexParam('treeSize', req.query.treeSize, { min: 1 });
-    if (!ledger.store.log.entry(index)) throw new LedgerError('NOT_FOUND', `no entry ${index}`, 'index');
+    if (!ledger.entry(index)) throw new LedgerError('NOT_FOUND', `no entry ${index}`, 'index');
     res.type('text/plain; charset=utf-8').send(ledger.proofs.tlogProof(index, treeSize));
   });
 

@@ -4,10 +4,10 @@
  */
 import type { Ledger } from '../../ledger/ledger.js';
 import { entryView, type EntryView } from '../../ledger/entry-view.js';
-import { isLate, parseRfc3339, formatTimestamp } from '../../evidence/index.js';
+import { isLate } from '../../evidence/index.js';
 import type { EntryFilter } from '../../store/index.js';
 import { badRequest } from '../problem.js';
-import { optionalIndexParam } from '../params.js';
+import { optionalIndexParam, timeParam } from '../params.js';
 
 /** Page size when the client names none, and the most a page may hold. */
 const DEFAULT_PAGE = 100;
@@ -29,13 +29,12 @@ const STRING_FILTERS = {
   source: 'source',
 } as const satisfies Record<string, keyof EntryFilter>;
 
-const KNOWN = new Set([...Object.keys(STRING_FILTERS), 'from', 'to', 'late', 'after', 'limit']);
+/** The listing's query parameters (the route admits only these: query.ts). */
+export const LISTING_PARAMS: readonly string[] = [...Object.keys(STRING_FILTERS), 'from', 'to', 'late', 'after', 'limit'];
+const KNOWN = new Set(LISTING_PARAMS);
 
 function time(name: string, value: unknown): string | undefined {
-  if (value === undefined) return undefined;
-  const ms = typeof value === 'string' ? parseRfc3339(value) : undefined;
-  if (ms === undefined) throw badRequest(`${name} must be an RFC 3339 time`, name);
-  return formatTimestamp(ms);
+  return value === undefined ? undefined : timeParam(name, value);
 }
 
 export function listEntries(ledger: Ledger, query: Record<string, unknown>): { entries: EntryView[]; next: number | null } {
@@ -56,7 +55,7 @@ export function listEntries(ledger: Ledger, query: Record<string, unknown>): { e
   const limit = optionalIndexParam('limit', query.limit, { min: 1, max: MAX_PAGE }) ?? DEFAULT_PAGE;
   const late = lateParam(query.late);
   if (late !== undefined) return listByLateness(ledger, filter, limit, late);
-  const rows = ledger.store.log.list(filter, limit);
+  const rows = ledger.listEntries(filter, limit);
   const entries = rows.map((row) => entryView(row, ledger.settings.fiscalYearStart));
   return { entries, next: rows.length === limit ? rows[rows.length - 1]!.index : null };
 }
@@ -79,7 +78,7 @@ function listByLateness(
   let scanned = 0;
   while (scanned < MAX_LATE_SCAN) {
     const chunk = Math.min(LATE_SCAN_CHUNK, MAX_LATE_SCAN - scanned);
-    const rows = ledger.store.log.list(cursor === undefined ? filter : { ...filter, afterIndex: cursor }, chunk);
+    const rows = ledger.listEntries(cursor === undefined ? filter : { ...filter, afterIndex: cursor }, chunk);
     for (const row of rows) {
       scanned++;
       cursor = row.index;

@@ -2,7 +2,9 @@
  * GET /healthz (the process answers) and GET /readyz (can write, signing healthy, checkpoint fresh;
  * also how far the search index has got, which readiness does not depend on).
  */
+import { onlyQuery } from '../query.js';
 import { Router } from 'express';
+import type { BodyPreparer } from '../prepare-pool.js';
 import type { Ledger } from '../../ledger/ledger.js';
 
 /** A checkpoint older than this many cadence intervals, while entries wait unsigned, is stale. */
@@ -13,7 +15,7 @@ const STALE_INTERVALS = 5;
  */
 const WRITE_PROBE_INTERVAL_MS = 1000;
 
-export function healthRoutes(ledger: Ledger): Router {
+export function healthRoutes(ledger: Ledger, preparer?: BodyPreparer): Router {
   const r = Router();
   let probe: { atMs: number; error?: string } | undefined;
 
@@ -22,7 +24,7 @@ export function healthRoutes(ledger: Ledger): Router {
     const now = Date.now();
     if (!probe || now - probe.atMs >= WRITE_PROBE_INTERVAL_MS) {
       try {
-        ledger.store.probeWritable();
+        ledger.probeWritable();
         probe = { atMs: now };
       } catch (err) {
         probe = { atMs: now, error: (err as Error).message };
@@ -31,20 +33,26 @@ export function healthRoutes(ledger: Ledger): Router {
     return probe.error;
   };
 
-  r.get('/healthz', (_req, res) => {
+  r.get('/healthz', onlyQuery(), (_req, res) => {
     res.json({ status: 'ok' });
   });
 
-  r.get('/readyz', (_req, res) => {
+  r.get('/readyz', onlyQuery(), (_req, res) => {
     const health = ledger.health();
     const latest = ledger.latestCheckpoint();
     const unsigned = ledger.size - (latest?.treeSize ?? 0);
-    const ageMs = latest ? ledger.clock() - Date.parse(latest.signedAt) : Infinity;
+    // How long the oldest unsigned entry has waited, not how old the last checkpoint is: after an
+    // idle spell the last checkpoint is old, and the first write must not make the node unready.
+    const waitingSince = ledger.oldestUnsignedMs();
+    const ageMs = waitingSince === undefined ? 0 : ledger.clock() - waitingSince;
     const stale = unsigned > 0 && ageMs > STALE_INTERVALS * ledger.settings.checkpointIntervalMs;
     const notWritable = writeProblem();
     // A witness that refuses this log's history (a fork) makes the ledger not ready; a witness that is down does not.
     const witnessing = ledger.witnessingHealth();
-    const ready = health.signing === 'ok' && !health.lastTickError && !stale && !notWritable && !witnessing?.conflict;
+    const pool = preparer?.health?.();
+    // No thread left to prepare appends: every append would be a 503, so the node is not ready.
+    const ready =
+      health.signing === 'ok' && !health.lastTickError && !stale && !notWritable && !witnessing?.conflict && (pool === undefined || pool.threads > 0);
     if (!ready) res.set('Retry-After', '1');
     res.status(ready ? 200 : 503).json({
       status: ready ? 'ready' : 'not ready',
@@ -57,7 +65,8 @@ export function healthRoutes(ledger: Ledger): Router {
       searchLag: ledger.searchLag,
       ...health,
       ...(witnessing ? { witnessing } : {}),
-      ...(stale ? { stale: `checkpoint is ${Math.round(ageMs)} ms old with ${unsigned} entries unsigned` } : {}),
+      ...(pool ? { preparation: pool } : {}),
+      ...(stale ? { stale: `${unsigned} entries have waited up to ${Math.round(ageMs)} ms for a signed checkpoint` } : {}),
     });
   });
 

@@ -2,23 +2,15 @@
  * Auditor: GET /v1/periods/{id} (a period's close, with the consistency proof from the previous
  * close of its kind) and GET /v1/periods?kind= (the closed periods). Contract, "Periods".
  */
+import { periodParam } from '../params.js';
+import { onlyQuery } from '../query.js';
 import { Router } from 'express';
-import { PERIOD_KINDS, PeriodError, parsePeriodId, type Period, type PeriodKind } from '../../evidence/index.js';
+import { PERIOD_KINDS, type PeriodKind } from '../../evidence/index.js';
 import type { Ledger } from '../../ledger/ledger.js';
 import { requireRole } from '../auth.js';
 import { badRequest } from '../problem.js';
 
 const LIST_PARAMS = new Set(['kind']);
-
-function periodParam(id: unknown, fiscalYearStart: number): Period {
-  if (typeof id !== 'string') throw badRequest('id must be one period id', 'id');
-  try {
-    return parsePeriodId(id, fiscalYearStart);
-  } catch (err) {
-    if (err instanceof PeriodError) throw badRequest(err.message, 'id');
-    throw err;
-  }
-}
 
 function kindParam(value: unknown): PeriodKind | undefined {
   if (value === undefined) return undefined;
@@ -31,13 +23,13 @@ function kindParam(value: unknown): PeriodKind | undefined {
 export function periodRoutes(ledger: Ledger): Router {
   const r = Router();
 
-  r.get('/v1/periods', requireRole('auditor'), (req, res) => {
+  r.get('/v1/periods', requireRole('auditor'), onlyQuery(...LIST_PARAMS), (req, res) => {
     for (const k of Object.keys(req.query)) if (!LIST_PARAMS.has(k)) throw badRequest(`unknown query parameter ${k}`, k);
     res.json({ periods: ledger.periods.list(kindParam(req.query.kind)) });
   });
 
-  r.get('/v1/periods/:id', requireRole('auditor'), (req, res) => {
-    const period = periodParam(req.params.id, ledger.settings.fiscalYearStart);
+  r.get('/v1/periods/:id', requireRole('auditor'), onlyQuery(), (req, res) => {
+    const period = periodParam('id', req.params.id, ledger.settings.fiscalYearStart);
     res.json(ledger.periods.view(period));
   });
 

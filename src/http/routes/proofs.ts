@@ -1,4 +1,5 @@
 /** Public proof endpoints (hashes only): GET /v1/proofs/inclusion, GET /v1/proofs/consistency. */
+import { onlyQuery } from '../query.js';
 import { Router } from 'express';
 import { fromHex } from '../../crypto/bytes.js';
 import type { Ledger } from '../../ledger/ledger.js';
@@ -10,7 +11,7 @@ const HASH_HEX = /^[0-9a-f]{64}$/;
 export function proofRoutes(ledger: Ledger): Router {
   const r = Router();
 
-  r.get('/v1/proofs/inclusion', (req, res) => {
+  r.get('/v1/proofs/inclusion', onlyQuery('index', 'leafHash', 'treeSize'), (req, res) => {
     const { index: rawIndex, leafHash, treeSize: rawSize, ...rest } = req.query;
     const unknown = Object.keys(rest)[0];
     if (unknown) throw badRequest(`unknown query parameter ${unknown}`, unknown);
@@ -28,7 +29,7 @@ export function proofRoutes(ledger: Ledger): Router {
     res.json(ledger.proofs.inclusion(index, treeSize));
   });
 
-  r.get('/v1/proofs/consistency', (req, res) => {
+  r.get('/v1/proofs/consistency', onlyQuery('from', 'to'), (req, res) => {
     const from = parseIndexParam('from', req.query.from);
     const to = parseIndexParam('to', req.query.to);
     res.json(ledger.proofs.consistency(from, to));

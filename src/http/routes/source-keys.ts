@@ -4,6 +4,7 @@
  * "source_signing_key_registered"), so an offline verifier learns from the log alone which
  * sources must sign, and from which entry on.
  */
+import { onlyQuery } from '../query.js';
 import { Router } from 'express';
 import { z } from 'zod';
 import { fromBase64 } from '../../crypto/bytes.js';
@@ -22,7 +23,7 @@ export const keyRequest = z.strictObject({
 
 export function sourceKeyRoutes(access: AccessRecorder): Router {
   const r = Router();
-  r.post('/v1/source-keys', requireRole('admin'), jsonBody(), async (req, res) => {
+  r.post('/v1/source-keys', requireRole('admin'), onlyQuery(), jsonBody(), async (req, res) => {
     const parsed = keyRequest.safeParse(req.body);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;

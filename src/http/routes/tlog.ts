@@ -11,10 +11,10 @@ import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { Router, type Request } from 'express';
 import type { Ledger } from '../../ledger/ledger.js';
-import { TileService } from '../../ledger/tiles.js';
 import { TileError, parseTilePath, type TileRef } from '../../tiles/index.js';
 import { roleProblem } from '../auth.js';
 import { badRequest, notFound } from '../problem.js';
+import { onlyQuery } from '../query.js';
 
 const TILE_PREFIX = '/tlog/tile/';
 const BUNDLE_PREFIX = '/tlog/tile/entries';
@@ -25,10 +25,10 @@ const PRIVATE_IMMUTABLE = 'private, max-age=31536000, immutable';
 const gzipAsync = promisify(gzip);
 
 export function tlogRoutes(ledger: Ledger): Router {
-  const tiles = new TileService(ledger.store);
+  const tiles = ledger.tileService();
   const r = Router();
 
-  r.get('/tlog/tile/*rest', async (req, res, next) => {
+  r.get('/tlog/tile/*rest', onlyQuery(), async (req, res, next) => {
     // Express matches routes case-insensitively; tlog-tiles paths are exact, so anything else is not ours.
     if (!req.path.startsWith(TILE_PREFIX)) return next();
     if (req.path.startsWith(BUNDLE_PREFIX)) {

@@ -6,7 +6,9 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { Ledger } from '../../ledger/ledger.js';
 import type { AccessRecorder } from '../../ledger/access-recorder.js';
-import { formatTimestamp, parseRfc3339 } from '../../evidence/index.js';
+import { formatTimestamp } from '../../evidence/index.js';
+import { timeParam } from '../params.js';
+import { onlyQuery } from '../query.js';
 import { sourceProblem } from '../../evidence/source-screen.js';
 import { jsonBody } from '../json-body.js';
 import { badRequest, notFound } from '../problem.js';
@@ -27,7 +29,7 @@ export const tokenRequest = z
 export function tokenRoutes(ledger: Ledger, access: AccessRecorder): Router {
   const r = Router();
 
-  r.post('/v1/tokens', requireRole('admin'), jsonBody(), async (req, res) => {
+  r.post('/v1/tokens', requireRole('admin'), onlyQuery(), jsonBody(), async (req, res) => {
     const parsed = tokenRequest.safeParse(req.body);
     if (!parsed.success) {
       const errors = parsed.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message }));
@@ -38,17 +40,16 @@ export function tokenRoutes(ledger: Ledger, access: AccessRecorder): Router {
     if (screened) throw badRequest(`source ${screened}`, 'source');
     let expires: string | undefined;
     if (expiresAt !== undefined) {
-      const ms = parseRfc3339(expiresAt);
-      if (ms === undefined) throw badRequest('expiresAt must be an RFC 3339 time', 'expiresAt');
-      if (ms <= ledger.clock()) throw badRequest('expiresAt must be in the future', 'expiresAt');
-      expires = formatTimestamp(ms);
+      const at = timeParam('expiresAt', expiresAt);
+      expires = at;
+      if (Date.parse(at) <= ledger.clock()) throw badRequest('expiresAt must be in the future', 'expiresAt');
     }
     const t = await access.issueToken(adminActor(req.principal!), { role, source, ...(expires ? { expiresAt: expires } : {}) });
     req.log?.info({ tokenId: t.id, role, source }, 'token issued');
     res.status(201).json(t);
   });
 
-  r.delete('/v1/tokens/:id', requireRole('admin'), async (req, res) => {
+  r.delete('/v1/tokens/:id', requireRole('admin'), onlyQuery(), async (req, res) => {
     const id = String(req.params.id);
     if (!(await access.revokeToken(adminActor(req.principal!), id))) throw notFound(`no active token ${id}`);
     req.log?.info({ tokenId: id }, 'token revoked');

@@ -8,6 +8,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { onlyQuery } from '../query.js';
 import { Router } from 'express';
 import { notFound } from '../problem.js';
 
@@ -30,7 +31,7 @@ export interface VerifyPageOptions {
 
 export function verifyPageRoutes(options: VerifyPageOptions = {}): Router {
   const r = Router();
-  r.get('/verify', async (_req, res) => {
+  r.get('/verify', onlyQuery(), async (_req, res) => {
     const pagePath = options.pagePath ?? defaultVerifyPagePath();
     let html: string;
     try {
