@@ -57,8 +57,28 @@ export const MAX_FRACTION_DIGITS = 9;
 
 const LONE_SURROGATE = 'contains a lone UTF-16 surrogate, which is not valid Unicode';
 
+/**
+ * zod 4's `max` counts code points (a lone emoji is 1), the contract UTF-16 code units (2): the
+ * refinement holds the contract's count, and `max` stays for the JSON Schema.
+ */
+export function utf16Max(max: number): (text: string) => boolean {
+  // Past `max` code points zod has already said so; one problem per field.
+  return (text) => text.length <= max || codePoints(text) > max;
+}
+
+function codePoints(text: string): number {
+  let n = 0;
+  for (const _ of text) n++;
+  return n;
+}
+
 function text(max: number) {
-  return z.string().min(1).max(max).refine(isWellFormedUnicode, { message: LONE_SURROGATE });
+  return z
+    .string()
+    .min(1)
+    .max(max)
+    .refine(isWellFormedUnicode, { message: LONE_SURROGATE })
+    .refine(utf16Max(max), { message: `must be at most ${max} characters` });
 }
 
 /**
