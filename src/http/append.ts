@@ -9,6 +9,7 @@ import type { BodyKind } from './prepare-body.js';
 import type { BodyPreparer } from './prepare-pool.js';
 import { badRequest } from './problem.js';
 import { checkSignatures } from './signed-submissions.js';
+import { screenStoredString } from '../evidence/index.js';
 
 /** Printable ASCII without spaces, like the IETF idempotency-key draft's examples; bounded. */
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
@@ -43,5 +44,8 @@ function idempotencyKey(header: string | undefined): string | undefined {
   if (!IDEMPOTENCY_KEY.test(header)) {
     throw badRequest('Idempotency-Key must be 1 to 255 printable ASCII characters without spaces', 'Idempotency-Key');
   }
+  // Keys are stored beside the entries they produced: the same screen as every stored string.
+  const secret = screenStoredString('Idempotency-Key', header);
+  if (secret) throw badRequest(secret.message, 'Idempotency-Key', [secret]);
   return header;
 }
