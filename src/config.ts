@@ -50,6 +50,8 @@ export const DEFAULT_QUEUE_MAX = 20_000;
 export const DEFAULT_PREPARE_THREADS = Math.max(1, availableParallelism() - 1);
 export const DEFAULT_LOG_LEVEL = 'info';
 
+/** Admins whose approval a redaction needs before the leaf is removed (contract, "Redaction"); 2 for a two-person rule. */
+export const DEFAULT_REDACTION_APPROVALS = 1;
 /** Long enough that the admin token cannot be guessed. */
 export const MIN_ADMIN_TOKEN_LENGTH = 32;
 /** setTimeout fires at once for delays above 2^31 - 1 ms, so no interval may exceed it. */
@@ -87,6 +89,8 @@ export interface Config {
   devTokenTtlDays: number;
   /** LEDGER_OPERATOR: who starts the service, the actor of start-up access records (default `os-user:<login>`). */
   operator: string;
+  /** LEDGER_REDACTION_APPROVALS: distinct admins who must ask before a redaction removes a leaf. */
+  redactionApprovals: number;
 }
 
 export interface ConfigProblem {
@@ -143,6 +147,7 @@ const ENV_SCHEMA = z.object({
   LEDGER_PREPARE_THREADS: integer(DEFAULT_PREPARE_THREADS, 0, 64),
   LEDGER_WITNESS_POLICY: z.string().optional(),
   LEDGER_WITNESS_RETRY_MAX_MS: integer(DEFAULT_WITNESS_RETRY_MAX_MS, 10, MAX_TIMER_MS),
+  LEDGER_REDACTION_APPROVALS: integer(DEFAULT_REDACTION_APPROVALS, 1, 10),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default(DEFAULT_LOG_LEVEL),
   LEDGER_OIDC: z.string().regex(/^\S(.*\S)?$/s, 'must not start or end with whitespace').optional(),
   LEDGER_ACCESS_CONTROL_ID: z
@@ -204,6 +209,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tokenTtlDays: e.LEDGER_TOKEN_TTL_DAYS,
     devTokenTtlDays: e.LEDGER_DEV_TOKEN_TTL_DAYS,
     operator: e.LEDGER_OPERATOR ?? defaultOperator(),
+    redactionApprovals: e.LEDGER_REDACTION_APPROVALS,
   };
 }
 

@@ -14,6 +14,7 @@ import { entryRoutes } from './routes/entries.js';
 import { periodRoutes } from './routes/periods.js';
 import { healthRoutes } from './routes/health.js';
 import { proofRoutes } from './routes/proofs.js';
+import { redactionRoutes } from './routes/redactions.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { tlogRoutes } from './routes/tlog.js';
 import { sourceKeyRoutes } from './routes/source-keys.js';
@@ -46,6 +47,7 @@ export function createApp({ ledger, logger, adminToken, preparer = inlinePrepare
   app.use(authenticate(ledger.store.tokens, { adminToken, now: ledger.clock, workload }));
   // Appends first: every router a request passes costs it a round of path matching.
   app.use(entryRoutes(ledger, preparer));
+  app.use(redactionRoutes(ledger));
   app.use(healthRoutes(ledger));
   app.use(checkpointRoutes(ledger));
   app.use(proofRoutes(ledger));

@@ -31,6 +31,12 @@ export async function answerAppend(
   signatureHeader?: string | undefined,
 ): Promise<AppendAnswer> {
   const prepared = await preparer.prepare(raw, kind);
+  // Redaction records are the ledger's own, appended by POST /v1/entries/{index}/redaction only.
+  const redaction = prepared.findIndex((p) => p.record.type === 'redaction');
+  if (redaction >= 0) {
+    const field = kind === 'entry' ? 'type' : `records.${redaction}.type`;
+    throw badRequest(`${field}: redaction records are appended only by POST /v1/entries/{index}/redaction (admin)`, field);
+  }
   const key = idempotencyKey(idempotencyHeader);
   const records = prepared.map((p) => p.record);
   const signed = checkSignatures(ledger.sourceKey(source), source, records, signatureHeader);
