@@ -24,7 +24,7 @@ export class RedactionStore {
   private readonly stmts;
 
   constructor(db: Db) {
-    this.available = db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'redactions'").get() !== undefined;
+    this.available = (db.prepare("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN ('redactions', 'entry_search')").pluck().get() as number) === 2;
     this.stmts = this.available ? prepare(db) : undefined;
   }
 

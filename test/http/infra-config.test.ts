@@ -38,6 +38,7 @@ describe('configuration from the environment', () => {
       tokenTtlDays: 90,
       devTokenTtlDays: 7,
       operator: `os-user:${userInfo().username}`,
+      redactionApprovals: 1,
     });
   });
 
@@ -67,6 +68,7 @@ describe('configuration from the environment', () => {
         LEDGER_TOKEN_TTL_DAYS: '30',
         LEDGER_DEV_TOKEN_TTL_DAYS: '1',
         LEDGER_OPERATOR: 'alice@example.com',
+        LEDGER_REDACTION_APPROVALS: '2',
       }),
     ).toEqual({
       port: 9000,
@@ -90,6 +92,7 @@ describe('configuration from the environment', () => {
       tokenTtlDays: 30,
       devTokenTtlDays: 1,
       operator: 'alice@example.com',
+      redactionApprovals: 2,
     });
   });
 
