@@ -50,6 +50,7 @@ export class BundleVerifier {
   private failures = 0;
   private late = 0;
   private readonly signatures: SignatureTracker;
+  private redacted = 0;
 
   /** Checks everything but `entries` of `bundle` (which may hold them; they are not read here). */
   constructor(
@@ -83,6 +84,7 @@ export class BundleVerifier {
     this.count++;
     if (!verdict.ok) this.failures++;
     if (verdict.late) this.late++;
+    if (verdict.redacted) this.redacted++;
     return verdict;
   }
 
@@ -109,6 +111,7 @@ export class BundleVerifier {
         entries: this.count,
         failures: this.failures,
         late: this.late,
+        redacted: this.redacted,
         anchor: treeHead(this.checked.anchor),
         latest: treeHead(this.checked.latest),
         period: head?.period?.period ?? null,

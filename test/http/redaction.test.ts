@@ -6,6 +6,8 @@ import { nodeCrypto } from '../../src/crypto/node.js';
 import { fromHex } from '../../src/crypto/bytes.js';
 import { verifyInclusion } from '../../src/merkle/index.js';
 import { generateToken } from '../../src/http/tokens.js';
+import { verifyBundle } from '../../src/verify/index.js';
+import { entryLine, summaryText } from '../../src/verify/print.js';
 import { openTestLedger, rotation, type TestLedger } from '../support/ledger.js';
 
 /** Values that passed the screen but must not be kept: markers we can grep the files for. */
@@ -71,6 +73,35 @@ describe('redaction over HTTP', () => {
     for (const file of [t.dbPath, `${t.dbPath}-wal`, `${t.dbPath}-shm`]) {
       for (const marker of [SUBJECT_MARKER, NOTE_MARKER, 'walrus-tangerine']) expect(fileHolds(file, marker), `${file} holds ${marker}`).toBe(false);
     }
+  });
+
+  it('carries a redacted entry in bundles by hash only; the offline verifier checks it by hash and reports it as redacted', async () => {
+    t = openTestLedger();
+    await seed();
+    await request(t.app).post('/v1/entries/1/redaction').set(as('admin')).send(ask).expect(201);
+    t.ledger.tick();
+    const bundle = (await request(t.app).get('/v1/bundles').set(as('auditor')).expect(200)).body;
+    const carried = bundle.entries.find((e: { index: number }) => e.index === 1);
+    expect(Object.keys(carried).sort()).toEqual(['index', 'leafHash', 'proof', 'redacted']);
+    expect(carried.redacted).toEqual({ by: 3 });
+    expect(JSON.stringify(bundle)).not.toContain(SUBJECT_MARKER);
+
+    const vkey = (await request(t.app).get('/v1/key')).body.verifierKey;
+    const report = verifyBundle(nodeCrypto, bundle, vkey);
+    expect(report.problems).toEqual([]);
+    expect(report.ok).toBe(true);
+    expect(report.summary.redacted).toBe(1);
+    expect(report.entries[1]).toMatchObject({ index: 1, ok: true, redacted: { by: 3 } });
+    expect(entryLine(report.entries[1]!)).toMatch(/entry 1: redacted by entry 3/);
+    expect(summaryText(report.summary)).toMatch(/1 redacted/);
+
+    // A different hash in its place breaks its inclusion proof and the next entry's prev.
+    const forged = structuredClone(bundle);
+    forged.entries[1].leafHash = 'ab'.repeat(32);
+    const bad = verifyBundle(nodeCrypto, forged, vkey);
+    expect(bad.ok).toBe(false);
+    expect(bad.entries[1]!.problems.map((p) => p.code)).toContain('BAD_INCLUSION');
+    expect(bad.entries[2]!.problems.map((p) => p.code)).toContain('BROKEN_CHAIN');
   });
 
   it('answers 409 for a redaction entry, an entry already redacted, and a second request by the same admin', async () => {
