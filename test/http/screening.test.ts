@@ -1,6 +1,7 @@
 /** The one secret screen over the strings the HTTP layer stores besides records: a token's source and Idempotency-Key values. */
 import request from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { witnessNameProblem } from '../../src/ledger/witness-names.js';
 import { openTestLedger, rotation, type TestLedger } from '../support/ledger.js';
 
 // Assembled at run time, so the file holds nothing a scanner would flag.
@@ -36,5 +37,14 @@ describe('screening of stored strings over HTTP', () => {
     expect(res.body.field).toBe('Idempotency-Key');
     expect(t.store.log.size()).toBe(0);
     await request(t.app).post('/v1/entries').set(writer()).set('Idempotency-Key', 'chg-20931-rotation').send(rotation(1)).expect(201);
+  });
+});
+
+describe('witness names go through the same screen', () => {
+  it('refuses a secret as a witness name without repeating it, and accepts ordinary names', () => {
+    const problem = witnessNameProblem(githubToken);
+    expect(problem).toMatch(/^looks like a GitHub token/);
+    expect(problem).not.toContain(githubToken);
+    for (const name of ['witness.example.com/w1', 'sigsum.org/v1/witness/abc', 'corp-witness-2']) expect(witnessNameProblem(name), name).toBeUndefined();
   });
 });
