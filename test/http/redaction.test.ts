@@ -104,6 +104,16 @@ describe('redaction over HTTP', () => {
     expect(bad.entries[2]!.problems.map((p) => p.code)).toContain('BROKEN_CHAIN');
   });
 
+  it('answers 410 to a retry whose Idempotency-Key produced an entry since redacted, and appends nothing', async () => {
+    t = openTestLedger();
+    await request(t.app).post('/v1/entries').set(as('writer')).set('Idempotency-Key', 'leak-1').send(leakyRecord()).expect(201);
+    await request(t.app).post('/v1/entries/0/redaction').set(as('admin')).send(ask).expect(201);
+    const retry = await request(t.app).post('/v1/entries').set(as('writer')).set('Idempotency-Key', 'leak-1').send(leakyRecord()).expect(410);
+    expect(retry.body.field).toBe('Idempotency-Key');
+    expect(JSON.stringify(retry.body)).not.toContain(SUBJECT_MARKER);
+    expect(t.store.log.size()).toBe(2);
+  });
+
   it('answers 409 for a redaction entry, an entry already redacted, and a second request by the same admin', async () => {
     t = openTestLedger();
     await seed();
