@@ -124,11 +124,13 @@ const KEY_ID = /^(?:[A-Za-z0-9]+[-_])*(?:kid|keyid|key|akid|cmk|id)[-_:][A-Za-z0
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ACCESS_KEY_ID = /^(?:AKIA|ASIA)[A-Z0-9]{16}$/;
 /** A store path such as `kv/data/payments/prod`: two or more segments, each a word people wrote. */
+const WRITTEN_PART = /^(?:[a-z0-9]{0,24}|[A-Z0-9]{0,24}|[A-Z][a-z]{1,23}[0-9]{0,4})$/;
 const STORE_PATH = /^\/?[A-Za-z0-9][A-Za-z0-9._-]{0,63}(?:\/[A-Za-z0-9][A-Za-z0-9._-]{0,63})+\/?$/;
 
 function isReference(value: string): boolean {
   if (REFERENCE_SCHEMES.test(value) || URL.test(value) || UUID.test(value) || ACCESS_KEY_ID.test(value)) return true;
-  return (KEY_ID.test(value) || STORE_PATH.test(value)) && randomWord(value) === undefined;
+  // Base64 can look like a path (`a/B+c…` without `+`): every part must read as a word people wrote.
+  return (KEY_ID.test(value) || STORE_PATH.test(value)) && value.split(/[/:._-]+/).every((part) => WRITTEN_PART.test(part));
 }
 
 /**
