@@ -28,6 +28,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const HEX_WITH_SEPARATORS = /^[0-9a-fA-F]+(?:[-:.][0-9a-fA-F]+)*$/;
 const SCHEME = /^(?:arn|urn|spiffe):|^[A-Za-z][A-Za-z0-9+.-]{0,31}:\/\//;
 const AWS_SECRET_FORM = /^[A-Za-z0-9+/]{40}$/;
+/** A C2SP signed-note verifier key, `<name>+<hex8>+<base64(type || public key)>`: public by construction. */
+const NOTE_VERIFIER_KEY = /^[^+\s]+\+[0-9a-f]{8}\+[A-Za-z0-9+/]{43,}={0,2}$/;
 const EMBEDDED_HEX = /[0-9a-f]{8,}(?:-[0-9a-f]{4,})*|[0-9A-F]{8,}(?:-[0-9A-F]{4,})*/g;
 /**
  * Public key material as it is written down: a raw 32-byte key (Ed25519, X25519; 43 characters of
@@ -51,7 +53,7 @@ export function shannonEntropy(text: string): number {
 
 /** A form an identifier takes that we can name: UUID, digest form, ARN/URN/SPIFFE id, URL (credentials are the pattern rule's), hex. */
 export function isIdentifierForm(word: string): boolean {
-  return UUID.test(word) || HEX_WITH_SEPARATORS.test(word) || isDigestForm(word) || isPrefixedDigest(word) || SCHEME.test(word);
+  return NOTE_VERIFIER_KEY.test(word) || UUID.test(word) || HEX_WITH_SEPARATORS.test(word) || isDigestForm(word) || isPrefixedDigest(word) || SCHEME.test(word);
 }
 
 /**
