@@ -25,5 +25,5 @@ export function sourceProblem(source: string): string | undefined {
   if (isLedgerSource(source)) return `may not start with "${RESERVED_SOURCE_PREFIX}", which is reserved for the ledger's own records`;
   // Issue 11's one screen for every stored string; its sentence, without the field prefix.
   const screened = screenStoredString('source', source);
-  return screened === undefined ? undefined : screened.message.slice(screened.field.length + 2);
+  return screened === undefined ? undefined : `looks like a secret (${screened.message.slice(screened.field.length + 2)})`;
 }
