@@ -6,7 +6,7 @@
  *   npm run bench -- --sizes 1e5,1e6,1e7           also 1e7 (built once into .bench-cache/, slow)
  *   npm run bench -- --only http,batch --quick     some suites, shorter runs
  *
- * Suites: http, batch, sequencer, proofs, startup, audit, checkpoint.
+ * Suites: http, batch, sequencer, proofs, startup, audit, checkpoint, screening.
  */
 import { parseArgs } from 'node:util';
 import { parseSizes, type Figure } from './bench-common.js';
@@ -16,9 +16,10 @@ import { benchHttp, type HttpOptions } from './bench-http.js';
 import { benchProofs, benchStartup } from './bench-scale.js';
 import { benchAudit } from './bench-audit.js';
 import { benchCheckpoint } from './bench-checkpoint.js';
+import { benchScreening } from './bench-screening.js';
 import { bulkLoad, cachedLogPath } from './bulk-load.js';
 
-export const SUITES = ['http', 'batch', 'sequencer', 'proofs', 'startup', 'audit', 'checkpoint'] as const;
+export const SUITES = ['http', 'batch', 'sequencer', 'proofs', 'startup', 'audit', 'checkpoint', 'screening'] as const;
 export type Suite = (typeof SUITES)[number];
 
 /** Log sizes for proofs and start-up unless told otherwise; 1e7 takes a long build the first time. */
@@ -72,6 +73,8 @@ export async function runSuite(suite: Suite, plan: BenchPlan, notes: string[]): 
     }
     case 'checkpoint':
       return benchCheckpoint({ measureMs: plan.quick ? 300 : 2_000, cadenceSteps: plan.quick ? 50 : 500 });
+    case 'screening':
+      return benchScreening({ records: plan.quick ? 2_000 : 20_000 });
   }
 }
 

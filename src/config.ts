@@ -50,6 +50,8 @@ export const DEFAULT_QUEUE_MAX = 20_000;
 export const DEFAULT_PREPARE_THREADS = Math.max(1, availableParallelism() - 1);
 export const DEFAULT_LOG_LEVEL = 'info';
 
+/** Admins whose approval a redaction needs before the leaf is removed (contract, "Redaction"); 2 for a two-person rule. */
+export const DEFAULT_REDACTION_APPROVALS = 1;
 /** Long enough that the admin token cannot be guessed. */
 export const MIN_ADMIN_TOKEN_LENGTH = 32;
 /**
@@ -104,6 +106,8 @@ export interface Config {
   metrics: MetricsAccess;
   /** LEDGER_METRICS_PORT: a second listener (on HOST) serving only /metrics, to anyone; undefined for none. */
   metricsPort: number | undefined;
+  /** LEDGER_REDACTION_APPROVALS: distinct admins who must ask before a redaction removes a leaf. */
+  redactionApprovals: number;
 }
 
 export interface ConfigProblem {
@@ -163,6 +167,7 @@ const ENV_SCHEMA = z.object({
   LEDGER_METRICS: z.enum(METRICS_ACCESS, { error: `must be one of ${METRICS_ACCESS.join(', ')}` }).default(DEFAULT_METRICS_ACCESS),
   LEDGER_METRICS_PORT: integer(0, 0, 65535).optional(),
   LEDGER_BODY_BYTES_IN_FLIGHT: integer(DEFAULT_BODY_BYTES_IN_FLIGHT, 1024 * 1024, 2 ** 40),
+  LEDGER_REDACTION_APPROVALS: integer(DEFAULT_REDACTION_APPROVALS, 1, 10),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default(DEFAULT_LOG_LEVEL),
   LEDGER_OIDC: z.string().regex(/^\S(.*\S)?$/s, 'must not start or end with whitespace').optional(),
   LEDGER_ACCESS_CONTROL_ID: z
@@ -227,6 +232,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     operator: e.LEDGER_OPERATOR ?? defaultOperator(),
     metrics: e.LEDGER_METRICS,
     metricsPort: input.LEDGER_METRICS_PORT === undefined ? undefined : e.LEDGER_METRICS_PORT,
+    redactionApprovals: e.LEDGER_REDACTION_APPROVALS,
   };
 }
 

@@ -82,7 +82,9 @@ function bundleView(report: Extract<VerifyOutcome, { kind: 'bundle' }>['report']
     findings.push({ subject: e.index === null ? 'entry ?' : `entry ${e.index}`, problems: e.problems });
   }
   const scope = s.period ? `period ${s.period}` : s.anchor ? `tree size ${s.anchor.treeSize}` : null;
-  const checked = `${count(s.entries, 'entry', 'entries')} checked${scope ? `, ${scope}` : ''}`;
+  // Redacted entries are checked by hash and reported as such, never as failures (contract, "Redaction").
+  const redacted = s.redacted > 0 ? `, ${count(s.redacted, 'entry', 'entries')} redacted` : '';
+  const checked = `${count(s.entries, 'entry', 'entries')} checked${scope ? `, ${scope}` : ''}${redacted}`;
   const heading = report.ok
     ? `VERIFIED: evidence bundle, ${checked}`
     : `NOT VERIFIED: evidence bundle, ${checked}, ${count(s.failures, 'entry', 'entries')} failed${report.problems.length > 0 ? `, ${count(report.problems.length, 'bundle problem')}` : ''}`;

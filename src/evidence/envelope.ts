@@ -10,7 +10,7 @@ import { bytesEqual, utf8 } from '../crypto/bytes.js';
 import { canonicalBytes, canonicalJson } from './canonical.js';
 import { EvidenceError } from './errors.js';
 import { problemsFromIssues } from './problems.js';
-import { evidenceRecordSchema, type EvidenceRecord } from './record.js';
+import { evidenceRecordSchema, utf16Max, type EvidenceRecord } from './record.js';
 import { isValidatedRecord, preparedCanonicalJson } from './validate.js';
 import { checkLeafSize } from './leaf-limit.js';
 
@@ -49,7 +49,7 @@ const envelopeHeadShape = {
   index: z.int().min(0), // z.int() is a safe integer: every index below 2^53 has one exact JSON form
   prev: z.string().regex(/^[0-9a-f]{64}$/, { message: 'expected 64 lowercase hex digits' }),
   receivedAt: z.string().refine(isCanonicalTimestamp, { message: 'expected RFC 3339 UTC with milliseconds, such as 2026-09-14T02:00:00.000Z' }),
-  source: z.string().min(1).max(MAX_SOURCE_LENGTH),
+  source: z.string().min(1).max(MAX_SOURCE_LENGTH).refine(utf16Max(MAX_SOURCE_LENGTH), { message: `must be at most ${MAX_SOURCE_LENGTH} characters` }),
   signature: z.string().regex(SIGNATURE_BASE64, { message: 'expected the standard base64 of a 64-byte Ed25519 signature' }).optional(),
 };
 /** The envelope as zod sees it (exported for the OpenAPI document and the SDK's types). */

@@ -20,6 +20,7 @@ export {
 export { MAX_DETAILS_BYTES, MAX_DETAILS_DEPTH, type JsonObject, type JsonValue } from './json-value.js';
 export { adoptValidatedRecord, recordCanonicalJson, validateRecord, type RecordValidation } from './validate.js';
 export { findSecrets } from './secrets.js';
+export { IDENTIFIER_FIELDS, screenStoredString, type ScreenOptions } from './screen.js';
 export { canonicalBytes, canonicalJson } from './canonical.js';
 export {
   MAX_SOURCE_LENGTH,

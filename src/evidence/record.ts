@@ -26,6 +26,7 @@ export const EVIDENCE_TYPES = [
   'privileged_session',
   'exception',
   'change',
+  'redaction',
 ] as const;
 
 export const IDENTITY_KINDS = ['human', 'workload', 'service_account', 'api_key', 'system'] as const;
@@ -57,8 +58,28 @@ export const MAX_FRACTION_DIGITS = 9;
 
 const LONE_SURROGATE = 'contains a lone UTF-16 surrogate, which is not valid Unicode';
 
+/**
+ * zod 4's `max` counts code points (a lone emoji is 1), the contract UTF-16 code units (2): the
+ * refinement holds the contract's count, and `max` stays for the JSON Schema.
+ */
+export function utf16Max(max: number): (text: string) => boolean {
+  // Past `max` code points zod has already said so; one problem per field.
+  return (text) => text.length <= max || codePoints(text) > max;
+}
+
+function codePoints(text: string): number {
+  let n = 0;
+  for (const _ of text) n++;
+  return n;
+}
+
 function text(max: number) {
-  return z.string().min(1).max(max).refine(isWellFormedUnicode, { message: LONE_SURROGATE });
+  return z
+    .string()
+    .min(1)
+    .max(max)
+    .refine(isWellFormedUnicode, { message: LONE_SURROGATE })
+    .refine(utf16Max(max), { message: `must be at most ${max} characters` });
 }
 
 /**
@@ -175,6 +196,22 @@ export const changeSchema = z.strictObject({
   approvedBy: identity.optional(),
 });
 
+/**
+ * Contract, "Redaction": the ledger's own record that an entry's leaf bytes were removed (or that
+ * an admin approved removing them). Appended only by `POST /v1/entries/{index}/redaction`; the
+ * actor is the admin who asked, `controlId` the ledger's own control over redactions.
+ */
+export const redactionSchema = z.strictObject({
+  type: z.literal('redaction'),
+  ...common,
+  targetIndex: z.int().min(0).meta({ description: 'Index of the entry whose leaf bytes are removed.' }),
+  targetLeafHash: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/, { message: 'expected 64 lowercase hex digits' })
+    .meta({ description: "The target's leaf hash (lowercase hex): it stays in the tree and every proof." }),
+  reason: text(MAX_REASON_LENGTH),
+});
+
 export const evidenceRecordSchema = z.discriminatedUnion('type', [
   approvalSchema,
   revocationSchema,
@@ -184,6 +221,7 @@ export const evidenceRecordSchema = z.discriminatedUnion('type', [
   privilegedSessionSchema,
   exceptionSchema,
   changeSchema,
+  redactionSchema,
 ]);
 
 export type EvidenceRecord = z.infer<typeof evidenceRecordSchema>;

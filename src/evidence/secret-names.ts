@@ -1,15 +1,23 @@
 /**
- * The second secret rule: a long, random-looking value in a field NAMED like a secret
- * (`password`, `clientSecret`, `api_key`, `credential.value`, ...). The name is the strong
- * signal; the value test only spares the harmless things such fields hold in practice:
- * short values, prose, references (URLs, ARNs, paths of words), times and fingerprints.
+ * Field-aware rules (contract, "Secret screening, precisely (version 1.1)"). A member NAMED like
+ * a secret (`password`, `clientSecret`, `api_key`, `credential.value`, in any case, with any
+ * separator, at any depth) holds only a prefixed digest form, a reference (`vault:…`, `arn:…`,
+ * `secretsmanager:…`, a URL without credentials, a key id), a boolean, a number or null: never
+ * free text, since a password is free text too. The fingerprint fields hold only digest forms.
  */
+import { isDigestForm, isPrefixedDigest } from './digest-forms.js';
+import { randomWord } from './secret-entropy.js';
 
-/** Substrings of a field name (lower-cased, separators removed) that mark it as holding a secret. */
-const SECRET_NAME_STEMS = [
-  'secret', 'password', 'passwd', 'passphrase', 'token', 'apikey', 'privatekey', 'privkey',
-  'credentialvalue', 'keymaterial', 'signingkey', 'encryptionkey', 'hmackey', 'sharedkey', 'authorization',
-];
+/**
+ * Last words (or last two joined) that make a name a secret's: `clientSecret`, `db_password`,
+ * `x-api-key`, `secretAccessKey`, `keyMaterial` (generic words such as `material` set aside).
+ * Only the last word counts: `passwordLastChanged` and `tokenEndpoint` are about a secret.
+ */
+const SECRET_LAST_WORDS = new Set([
+  'secret', 'secrets', 'password', 'passwords', 'passwd', 'pwd', 'pass', 'passphrase', 'token', 'tokens',
+  'credential', 'credentials', 'creds', 'key', 'keys', 'apikey', 'privkey', 'privatekey', 'pin', 'otp',
+  'authorization', 'bearer', 'cookie', 'sessionid',
+]);
 
 /** A last word that makes the field ABOUT a secret, not the secret: `tokenId`, `secretRef`, `passwordPolicy`. */
 const DESCRIPTIVE_LAST_WORDS = new Set([
@@ -17,20 +25,23 @@ const DESCRIPTIVE_LAST_WORDS = new Set([
   'fingerprints', 'hash', 'digest', 'arn', 'url', 'uri', 'path', 'location', 'store', 'manager',
   'provider', 'endpoint', 'issuer', 'audience', 'scope', 'scopes', 'version', 'policy', 'format',
   'status', 'count', 'length', 'ttl', 'at', 'expiry', 'expires', 'expiration', 'due', 'owner',
+  'rotated', 'rotation', 'algorithm', 'alg', 'size', 'bits', 'usage', 'vault', 'source', 'method',
 ]);
 
+/** Keys that open nothing: `idempotencyKey`, `partitionKey`, `objectKey` (an S3 path), `cacheKey`. */
+const NON_SECRET_KEYS = new Set([
+  'idempotency', 'partition', 'sort', 'primary', 'foreign', 'cache', 'object', 'routing', 'lookup', 'dedup',
+  'dedupe', 'deduplication', 'correlation', 'composite', 'shard', 'bucket', 'index', 'row', 'hash', 'sequence', 'public',
+]);
+
+/** Words that make key material public: `publicKey`, `pubkey`, `certificate`. */
+const PUBLIC_WORDS = new Set(['public', 'pub', 'pubkey', 'certificate', 'cert', 'certs', 'csr', 'x5c', 'spki', 'signature', 'jwks', 'jwk']);
+
 /** Names that say only "the content of its parent" (`credential.value`, `key.material`): read with the parent. */
-const GENERIC_NAMES = new Set(['value', 'data', 'raw', 'material', 'content', 'plaintext', 'cleartext', 'text', 'pem', 'der', 'b64', 'base64']);
+const GENERIC_NAMES = new Set(['value', 'data', 'raw', 'material', 'content', 'plaintext', 'cleartext', 'text', 'string', 'pem', 'der', 'b64', 'base64', 'encoded', 'plain', 'clear']);
 
-/** Shortest value the entropy rule looks at: real keys and tokens are longer, while short random ids are common. */
-export const MIN_SECRET_LENGTH = 20;
-
-/**
- * Shannon entropy floor in bits per character. Random hex of 20 characters averages about
- * 3.4 and 32 or more about 3.6; random base64 of 20 about 4.0. Repetitive text
- * (`hunter2hunter2hunter2`, about 2.8) falls below it; word-like text is spared apart.
- */
-export const MIN_SECRET_ENTROPY_BITS = 3.0;
+/** The fingerprint fields of version 1 records, wherever they stand: digest forms only. */
+export const FINGERPRINT_FIELDS = new Set(['newFingerprint', 'previousFingerprint', 'fingerprint']);
 
 /** The words of a field name: `clientSecret`, `client_secret`, `APIKey` -> [client, secret], [api, key]. */
 export function nameWords(name: string): string[] {
@@ -42,79 +53,102 @@ export function nameWords(name: string): string[] {
     .map((w) => w.toLowerCase());
 }
 
+export type NameKind = 'secret' | 'public' | 'plain';
+
+/** How a value under a name is screened. */
+export interface NameRules {
+  kind: NameKind;
+  /** A fingerprint field: digest forms only. */
+  fingerprint: boolean;
+  /** Names a credential (`credentialId`, `accessKeyId`): may hold an access key id. */
+  namesCredential: boolean;
+}
+
 /**
- * Whether a value under `name` (whose parent member is `parentName`, if any) is held to
- * the secret rule. Array items take the name of their array.
+ * The rules for a value under `name` (whose parent member is `parentName`, if any). Array items
+ * take the name of their array. Remembered: the same few names come in every record, and this
+ * runs for every string of every record.
  */
+export function nameRules(name: string, parentName?: string): NameRules {
+  let byName = NAME_RULES.get(parentName);
+  if (byName === undefined) {
+    // Names in details are the sender's, hence the bound.
+    if (NAME_RULES.size >= MAX_REMEMBERED_PARENTS) NAME_RULES.clear();
+    byName = new Map();
+    NAME_RULES.set(parentName, byName);
+  }
+  let rules = byName.get(name);
+  if (rules === undefined) {
+    if (byName.size >= MAX_REMEMBERED_NAMES) byName.clear();
+    const words = nameWords(name);
+    rules = {
+      kind: judgeName(name, parentName),
+      fingerprint: FINGERPRINT_FIELDS.has(name),
+      namesCredential: name === 'credentialId' || (words.at(-1) === 'id' && (words.at(-2) === 'key' || words.at(-2) === 'credential')),
+    };
+    byName.set(name, rules);
+  }
+  return rules;
+}
+
+/** How a value under `name` is screened: see nameRules. */
+export function nameKind(name: string, parentName?: string): NameKind {
+  return nameRules(name, parentName).kind;
+}
+
+/** Whether a value under `name` is held to the secret-field rule. */
 export function isSecretName(name: string, parentName?: string): boolean {
-  // The same few names come in every record; names in details are the sender's, hence the bound.
-  const key = JSON.stringify([name, parentName ?? null]);
-  let verdict = NAME_VERDICTS.get(key);
-  if (verdict === undefined) {
-    if (NAME_VERDICTS.size >= MAX_REMEMBERED_NAMES) NAME_VERDICTS.clear();
-    verdict = judgeName(name, parentName);
-    NAME_VERDICTS.set(key, verdict);
-  }
-  return verdict;
+  return nameKind(name, parentName) === 'secret';
 }
 
-const NAME_VERDICTS = new Map<string, boolean>();
-const MAX_REMEMBERED_NAMES = 4096;
+const NAME_RULES = new Map<string | undefined, Map<string, NameRules>>();
+const MAX_REMEMBERED_PARENTS = 256;
+const MAX_REMEMBERED_NAMES = 1024;
 
-function judgeName(name: string, parentName: string | undefined): boolean {
-  let words = nameWords(name);
-  if (words.length === 1 && GENERIC_NAMES.has(words[0]!) && parentName !== undefined) {
-    words = [...nameWords(parentName), ...words];
-  }
-  const last = words.at(-1);
-  if (last === undefined || DESCRIPTIVE_LAST_WORDS.has(last)) return false;
-  const joined = words.join('');
-  return SECRET_NAME_STEMS.some((stem) => joined.includes(stem));
+function judgeName(name: string, parentName: string | undefined): NameKind {
+  const words = nameWords(name);
+  while (words.length > 0 && GENERIC_NAMES.has(words.at(-1)!)) words.pop();
+  // `credential.value`, `key.material`: a name that only says "content" is read as its parent's.
+  if (words.length === 0) return parentName === undefined ? 'plain' : nameKind(parentName);
+  if (words.some((w) => PUBLIC_WORDS.has(w))) return 'public';
+  const last = words.at(-1)!;
+  if (DESCRIPTIVE_LAST_WORDS.has(last)) return 'plain';
+  if ((last === 'key' || last === 'keys') && words.length > 1 && NON_SECRET_KEYS.has(words.at(-2)!)) return 'plain';
+  return SECRET_LAST_WORDS.has(last) || SECRET_LAST_WORDS.has(words.slice(-2).join('')) ? 'secret' : 'plain';
 }
 
-/** Shannon entropy of `text` in bits per character (code point). */
-export function shannonEntropy(text: string): number {
-  const counts = new Map<string, number>();
-  let total = 0;
-  for (const ch of text) {
-    counts.set(ch, (counts.get(ch) ?? 0) + 1);
-    total++;
-  }
-  let bits = 0;
-  for (const n of counts.values()) bits -= (n / total) * Math.log2(n / total);
-  return bits;
-}
+// What a secret-named member may hold besides a prefixed digest form.
+const REFERENCE_SCHEMES = /^(?:vault|arn|secretsmanager|ssm|kms|azurekv|keyvault|gcpsm|gcp-secret|op|sops|akv|k8s|kubernetes|env|file|pkcs11):[^\s]+$/i;
+const URL = /^[A-Za-z][A-Za-z0-9+.-]{0,31}:\/\/[^\s]+$/;
+const KEY_ID = /^(?:[A-Za-z0-9]+[-_])*(?:kid|keyid|key|akid|cmk|id)[-_:][A-Za-z0-9._-]{1,64}$/i;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const ACCESS_KEY_ID = /^(?:AKIA|ASIA)[A-Z0-9]{16}$/;
+/** A store path such as `kv/data/payments/prod`: two or more segments, each a word people wrote. */
+const WRITTEN_PART = /^(?:[a-z0-9]{0,24}|[A-Z0-9]{0,24}|[A-Z][a-z]{1,23}[0-9]{0,4})$/;
+const STORE_PATH = /^\/?[A-Za-z0-9][A-Za-z0-9._-]{0,63}(?:\/[A-Za-z0-9][A-Za-z0-9._-]{0,63})+\/?$/;
 
-// Values that are references to or facts about a secret, never the secret itself.
-const FINGERPRINT = /^(?:sha-?(?:1|224|256|384|512)|sha3-(?:224|256|384|512)|md5|blake2[bs]?|blake3)[:=][A-Za-z0-9+/=_:-]+$/i;
-const ARN = /^arn:/;
-const URI = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//; // a URL with a password is caught by the pattern rule first
-const TIMESTAMP = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(?:Z|[+-]\d{2}:?\d{2})?$/i;
-/** A piece of a slug or path that a person wrote: a word, a number, or a short fragment like `v1`. */
-const WORD_LIKE = /^(?:[a-z]{1,15}|[A-Z]{1,15}|[A-Z][a-z]{1,14}|\d{1,15}|.{1,3})$/;
-
-function isReferenceShaped(candidate: string): boolean {
-  if (FINGERPRINT.test(candidate) || ARN.test(candidate) || URI.test(candidate) || TIMESTAMP.test(candidate)) return true;
-  // `kv/data/payments/prod`, `stored-in-hashicorp-vault`, `rotated_by_agent_v1.15`.
-  return candidate.split(/[-_./:]+/).every((part) => WORD_LIKE.test(part));
+function isReference(value: string): boolean {
+  if (REFERENCE_SCHEMES.test(value) || URL.test(value) || UUID.test(value) || ACCESS_KEY_ID.test(value)) return true;
+  // Base64 can look like a path (`a/B+c…` without `+`): every part must read as a word people wrote.
+  return (KEY_ID.test(value) || STORE_PATH.test(value)) && value.split(/[/:._-]+/).every((part) => WRITTEN_PART.test(part));
 }
 
 /**
- * What secret a value in a secret-named field looks like, or undefined. The value is
- * split at whitespace, quotes and `=`/`,`/`;` so `Bearer <token>` or `key=<secret>` is
- * caught while a sentence (whose words are short) is not.
+ * What a value in a secret-named field is, when it is something such a field may not hold; undefined
+ * when it is a prefixed digest form or a reference.
  */
-export function secretInSecretField(value: string): string | undefined {
-  for (const candidate of value.split(/[\s"'`=,;]+/)) {
-    if (candidate.length < MIN_SECRET_LENGTH || isReferenceShaped(candidate)) continue;
-    // AWS secret access keys are 40 characters of base64.
-    if (/^[A-Za-z0-9+/]{40}$/.test(candidate) && /[a-z]/.test(candidate) && /[A-Z]/.test(candidate)) {
-      return 'an AWS secret access key';
-    }
-    // Random hex keys (HMAC keys, API secrets) sit near the entropy floor: a 32-character one
-    // falls below it now and then, so 128 bits or more of hex in a secret-named field is enough.
-    if (/^[0-9a-fA-F]{32,}$/.test(candidate)) return 'a hex-encoded secret';
-    if (shannonEntropy(candidate) >= MIN_SECRET_ENTROPY_BITS) return 'a high-entropy secret';
-  }
-  return undefined;
+export function secretFieldValueProblem(value: string): string | undefined {
+  if (value === '' || isPrefixedDigest(value) || isReference(value)) return undefined;
+  const compact = value.replace(/[\s:-]+/g, '');
+  if (/^[0-9a-fA-F]{32,}$/.test(compact)) return 'a hex-encoded secret';
+  if (/^[A-Za-z0-9+/]{40}$/.test(value)) return 'an AWS secret access key';
+  for (const word of value.split(/\s+/)) if (randomWord(word) !== undefined) return 'a high-entropy secret';
+  return 'a password or other free text (a field named like a secret holds only a digest form such as sha256:<hex>, a reference such as vault:… or arn:…, or a key id)';
+}
+
+/** What a value in a fingerprint field is when it is no digest form; undefined when it is one. */
+export function fingerprintValueProblem(value: string): string | undefined {
+  return isDigestForm(value)
+    ? undefined
+    : 'no digest form (expected <algorithm>:<hex>, <ALGORITHM>:<unpadded base64>, colon-separated hex bytes, or bare hex of 32, 40 or 64 digits)';
 }

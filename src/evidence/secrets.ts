@@ -1,21 +1,13 @@
 /**
- * Secret detection (contract, "Evidence records": a value that looks like a secret is
- * rejected, naming the field). Evidence is kept forever and shown to auditors, so a leaked
- * credential in it could never be taken back. Two rules, documented where they live:
- *
- * 1. `secret-patterns.ts`: well-known formats (PEM and bare base64 private keys, AWS access
- *    key ids, GitHub, Slack, Stripe and Google keys, JWTs, URLs with a password) in ANY
- *    string, member names included.
- * 2. `secret-names.ts`: a long high-entropy value in a field named like a secret
- *    (`password`, `token`, `client_secret`, `credential.value`, ...), at any depth.
- *
- * Not secrets: fingerprints (`sha256:<hex>`), ids like `akid-7f3c`, ARNs, SPIFFE ids,
- * tickets. The problem names the field but never repeats the value.
+ * Secret detection over a whole record (contract, "Evidence records" and "Secret screening,
+ * precisely (version 1.1)"): every string value and every `details` member name goes through the
+ * one screen (screen.ts), with its field's name, so the same rules hold for records, token
+ * sources, idempotency keys and witness names. The problem names the field but never repeats
+ * the value.
  */
 import type { FieldProblem } from './errors.js';
 import { fieldPath, problem } from './problems.js';
-import { knownSecretFormat } from './secret-patterns.js';
-import { isSecretName, secretInSecretField } from './secret-names.js';
+import { IDENTIFIER_FIELDS, screenText } from './screen.js';
 
 /** One problem per field that holds something that looks like a secret; empty when none does. */
 export function findSecrets(record: unknown): FieldProblem[] {
@@ -26,8 +18,9 @@ export function findSecrets(record: unknown): FieldProblem[] {
 
 function scan(value: unknown, path: string[], name: string | undefined, parentName: string | undefined, found: FieldProblem[]): void {
   if (typeof value === 'string') {
-    const what = knownSecretFormat(value) ?? (name !== undefined && isSecretName(name, parentName) ? secretInSecretField(value) : undefined);
-    if (what !== undefined) found.push(secretProblem(path, what));
+    const identifier = path.length <= 2 && path[0] !== 'details' && IDENTIFIER_FIELDS.has(path.join('.'));
+    const what = screenText(value, name, parentName, identifier);
+    if (what !== undefined) found.push(problem(fieldPath(path), what));
     return;
   }
   if (Array.isArray(value)) {
@@ -37,16 +30,9 @@ function scan(value: unknown, path: string[], name: string | undefined, parentNa
   }
   if (typeof value !== 'object' || value === null) return;
   for (const [key, member] of Object.entries(value)) {
-    const inName = knownSecretFormat(key);
+    const inName = screenText(key, undefined, name, false);
     // Named by the enclosing object: the member's own path would repeat the secret.
-    if (inName !== undefined) found.push(secretProblem(path, `${inName} (as a member name)`));
+    if (inName !== undefined) found.push(problem(fieldPath(path), `a member name ${inName}`));
     else scan(member, [...path, key], key, name, found);
   }
-}
-
-function secretProblem(path: string[], what: string): FieldProblem {
-  return problem(
-    fieldPath(path),
-    `looks like ${what}; evidence must never carry secrets: send a fingerprint or a reference instead`,
-  );
 }

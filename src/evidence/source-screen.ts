@@ -5,14 +5,13 @@
  * zero-width characters (which make two different ids look alike), well-formed Unicode, at most
  * MAX_SOURCE_LENGTH code units, and never the ledger's own reserved prefix.
  *
- * Issue 11 builds one screening function for every stored string; when it lands, its call
- * replaces the body of {@link sourceProblem} (this file is the one place a source is screened).
- * Pure: no I/O.
+ * The secret part is issue 11's one screen for every stored string (screen.ts); this file is the
+ * one place a source is screened. Pure: no I/O.
  */
 import { MAX_SOURCE_LENGTH } from './envelope.js';
 import { isLedgerSource, RESERVED_SOURCE_PREFIX } from './access-records.js';
 import { isWellFormedUnicode } from './json-value.js';
-import { findSecrets } from './secrets.js';
+import { screenStoredString } from './screen.js';
 
 /** Cc (controls), bidi embeddings/overrides/isolates and marks, zero-width and word-joiner characters, BOM. */
 const INVISIBLE_OR_CONTROL = /[\p{Cc}\u061C\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\uFEFF]/u;
@@ -24,7 +23,7 @@ export function sourceProblem(source: string): string | undefined {
   if (!isWellFormedUnicode(source)) return 'contains a lone UTF-16 surrogate';
   if (INVISIBLE_OR_CONTROL.test(source)) return 'contains a control, bidirectional or zero-width character';
   if (isLedgerSource(source)) return `may not start with "${RESERVED_SOURCE_PREFIX}", which is reserved for the ledger's own records`;
-  const secrets = findSecrets({ source });
-  if (secrets.length > 0) return 'looks like a secret';
-  return undefined;
+  // Issue 11's one screen for every stored string; its sentence, without the field prefix.
+  const screened = screenStoredString('source', source);
+  return screened === undefined ? undefined : `looks like a secret (${screened.message.slice(screened.field.length + 2)})`;
 }

@@ -16,6 +16,7 @@ import { entryRoutes } from './routes/entries.js';
 import { periodRoutes } from './routes/periods.js';
 import { healthRoutes } from './routes/health.js';
 import { proofRoutes } from './routes/proofs.js';
+import { redactionRoutes } from './routes/redactions.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { tlogRoutes } from './routes/tlog.js';
 import { sourceKeyRoutes } from './routes/source-keys.js';
@@ -60,6 +61,7 @@ export function createApp({ ledger, logger, adminToken, preparer = inlinePrepare
   app.use(authenticate(ledger.tokens, { adminToken, now: ledger.clock, workload }));
   // Appends first: every router a request passes costs it a round of path matching.
   app.use(entryRoutes(ledger, preparer, metrics, bodyBudget));
+  app.use(redactionRoutes(ledger));
   app.use(healthRoutes(ledger, preparer));
   app.use(checkpointRoutes(ledger));
   app.use(proofRoutes(ledger));

@@ -11,6 +11,7 @@ import type { BodyKind } from './prepare-body.js';
 import type { BodyPreparer } from './prepare-pool.js';
 import { HttpProblem, badRequest } from './problem.js';
 import { checkSignatures } from './signed-submissions.js';
+import { screenStoredString } from '../evidence/index.js';
 
 /** Printable ASCII without spaces, like the IETF idempotency-key draft's examples; bounded. */
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
@@ -35,6 +36,12 @@ export async function answerAppend(
   const started = metrics ? performance.now() : 0;
   try {
     const prepared = await preparer.prepare(raw, kind);
+    // Redaction records are the ledger's own, appended by POST /v1/entries/{index}/redaction only.
+    const redaction = prepared.findIndex((p) => p.record.type === 'redaction');
+    if (redaction >= 0) {
+      const field = kind === 'entry' ? 'type' : `records.${redaction}.type`;
+      throw badRequest(`${field}: redaction records are appended only by POST /v1/entries/{index}/redaction (admin)`, field);
+    }
     const key = idempotencyKey(idempotencyHeader);
     const records = prepared.map((p) => p.record);
     const signed = checkSignatures(ledger.sourceKey(source), source, records, signatureHeader);
@@ -58,5 +65,8 @@ function idempotencyKey(header: string | undefined): string | undefined {
   if (!IDEMPOTENCY_KEY.test(header)) {
     throw badRequest('Idempotency-Key must be 1 to 255 printable ASCII characters without spaces', 'Idempotency-Key');
   }
+  // Keys are stored beside the entries they produced: the same screen as every stored string.
+  const secret = screenStoredString('Idempotency-Key', header);
+  if (secret) throw badRequest(secret.message, 'Idempotency-Key', [secret]);
   return header;
 }

@@ -20,6 +20,8 @@ const LEDGER_STATUS: Record<LedgerErrorCode, number> = {
   SIGNATURE_REQUIRED: 400,
   SIGNATURE_INVALID: 400,
   CLOSED: 503,
+  REDACTION_CONFLICT: 409,
+  REDACTED: 410,
 };
 
 export const mapDomainError: ProblemMapper = (err) => {

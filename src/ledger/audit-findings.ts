@@ -15,6 +15,9 @@ export type AuditFindingCode =
   | 'PREV_MISMATCH' // the hash chain breaks: prev is not the leaf hash of the entry before
   | 'RECEIVED_AT_DECREASED' // receivedAt went backwards
   | 'COLUMN_MISMATCH' // an indexed query column disagrees with the leaf it was copied from
+  // redactions (contract, "Redaction")
+  | 'LEAF_REMOVED' // an entry without leaf bytes that no redaction names
+  | 'REDACTION_INVALID' // a recorded redaction that is no redaction entry of that target, or left values behind
   // tree nodes (complete subtrees, RFC 9162 §2.1.1)
   | 'NODE_MISSING'
   | 'NODE_MISMATCH'

@@ -16,6 +16,7 @@ import type { Store } from '../store/index.js';
 import { CheckpointChecker } from './audit-checkpoints.js';
 import { CosignatureChecker } from './audit-cosignatures.js';
 import { EntryChecker } from './audit-entries.js';
+import { RedactionChecker } from './audit-redactions.js';
 import { DEFAULT_MAX_KEPT_FINDINGS, FindingLog, type AuditFinding, type AuditFindingCode } from './audit-findings.js';
 import { resolveAuditKey, type KeySource } from './audit-key.js';
 import { PeriodCloseChecker } from './audit-periods.js';
@@ -85,6 +86,7 @@ function auditSnapshot(store: Store, opts: AuditOptions): AuditReport {
   const periods = new PeriodCloseChecker(store, findings);
   const checkpoints = new CheckpointChecker(c, store, key, findings);
   const search = new SearchIndexChecker(store, findings);
+  const redactions = new RedactionChecker(store, findings);
   const total = store.log.size();
   let rows = 0;
   let firstBeyond: number | undefined;
@@ -92,7 +94,7 @@ function auditSnapshot(store: Store, opts: AuditOptions): AuditReport {
     checkpoints.reach(0, () => tree.root());
     // From the lowest possible index, so that a planted negative index is seen too.
     for (const row of store.log.iterate(Number.MIN_SAFE_INTEGER)) {
-      const entry = entries.check(row);
+      const entry = entries.check(row, redactions.vouches(row));
       search.check(row);
       periods.beforeEntry(tree.size, entry.receivedAt);
       tree.append(entry.leafHash);
@@ -116,6 +118,7 @@ function auditSnapshot(store: Store, opts: AuditOptions): AuditReport {
   const cosignatures = new CosignatureChecker(c, store, findings, opts.witnessKeys);
   cosignatures.run();
   search.finish(end);
+  redactions.finish();
   tree.finish();
   opts.onProgress?.(rows, total);
 

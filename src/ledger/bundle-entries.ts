@@ -43,7 +43,18 @@ const hex = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byt
 const base64 = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64');
 
 /** One entry of a bundle, proved in the tree of `treeSize` leaves. */
-export function bundleEntry(c: Crypto, row: EntryRow, treeSize: number, reader: NodeReader, fiscalYearStart: number): BundleEntry {
+export function bundleEntry(
+  c: Crypto,
+  row: EntryRow,
+  treeSize: number,
+  reader: NodeReader,
+  fiscalYearStart: number,
+  redactedBy?: (index: number) => number | undefined,
+): BundleEntry {
+  if (row.leaf.length === 0) {
+    // Contract, "Redaction": carried by hash only, as GET /v1/entries/{i} answers it.
+    return { index: row.index, leafHash: hex(row.leafHash), redacted: { by: redactedBy?.(row.index) ?? -1 }, proof: inclusionProof(c, row.index, treeSize, reader).map(hex) };
+  }
   return {
     index: row.index,
     leaf: base64(row.leaf),
@@ -60,6 +71,8 @@ export interface EntryRange {
   from: number;
   /** Tree size the proofs lead to; only indexes below it are included. */
   treeSize: number;
+  /** The redaction entry of a redacted index (Store.redactions.redactedBy). */
+  redactedBy?: (index: number) => number | undefined;
 }
 
 /**
@@ -78,7 +91,7 @@ export function* bundleEntryPages(
   for (;;) {
     const rows = log.list({ ...range.filter, afterIndex: after, beforeIndex: range.treeSize }, pageSize);
     if (rows.length === 0) return;
-    yield rows.map((row) => bundleEntry(c, row, range.treeSize, reader, fiscalYearStart));
+    yield rows.map((row) => bundleEntry(c, row, range.treeSize, reader, fiscalYearStart, range.redactedBy));
     if (rows.length < pageSize) return;
     after = rows[rows.length - 1]!.index;
   }

@@ -53,7 +53,7 @@ export function planBundle(ledger: Ledger, query: BundleQuery, period?: Period, 
     const proved = (index: number, treeSize: number): BundleEntry | null => {
       const row = store.log.entry(index);
       if (!row) throw new Error(`couldn't read entry ${index} for a bundle boundary`);
-      return bundleEntry(c, row, treeSize, reader, fiscalYearStart);
+      return bundleEntry(c, row, treeSize, reader, fiscalYearStart, (i) => store.redactions.redactedBy(i));
     };
     bundlePeriod = {
       period: close.period,
@@ -94,7 +94,7 @@ export function planBundle(ledger: Ledger, query: BundleQuery, period?: Period, 
 export function* bundleChunks(store: Store, plan: BundlePlan, c: Crypto = nodeCrypto): Generator<string> {
   const head = JSON.stringify(plan.head);
   yield `${head.slice(0, -1)},"entries":[\n`;
-  const range = { filter: plan.filter, from: plan.from, treeSize: plan.head.anchor.treeSize };
+  const range = { filter: plan.filter, from: plan.from, treeSize: plan.head.anchor.treeSize, redactedBy: (i: number) => store.redactions.redactedBy(i) };
   let first = true;
   for (const page of bundleEntryPages(c, store.log, range, plan.head.fiscalYearStart)) {
     const lines = page.map((e) => JSON.stringify(e)).join(',\n');

@@ -38,3 +38,22 @@ export function entryView(e: EntrySource, fiscalYearStart: number): EntryView {
   const view = appendedView(e);
   return { ...view, late: isLate(view.entry.record.occurredAt, view.entry.receivedAt, fiscalYearStart) };
 }
+
+/**
+ * Contract, "Redaction": a redacted entry keeps its index and leaf hash (its place in the tree and
+ * every proof), and says which redaction entry removed its leaf; it has no `leaf` and no `entry`.
+ */
+export interface RedactedView {
+  index: number;
+  leafHash: string;
+  redacted: { by: number };
+}
+
+export function redactedView(e: { index: number; leafHash: Uint8Array }, by: number): RedactedView {
+  return { index: e.index, leafHash: toHex(e.leafHash), redacted: { by } };
+}
+
+/** A stored row whose leaf was removed (an empty leaf is never a valid one otherwise). */
+export function isRedactedRow(e: { leaf: Uint8Array }): boolean {
+  return e.leaf.length === 0;
+}

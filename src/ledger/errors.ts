@@ -15,7 +15,9 @@ export type LedgerErrorCode =
   | 'FISCAL_START_MISMATCH' // configured fiscal year start differs from the one the closes used
   | 'SIGNATURE_REQUIRED' // the source registered a signing key; its records need signatures: 400
   | 'SIGNATURE_INVALID' // a record's signature does not verify under the source's key: 400
-  | 'CLOSED'; // the ledger is shutting down: 503
+  | 'CLOSED' // the ledger is shutting down: 503
+  | 'REDACTION_CONFLICT' // redacting a redaction entry or a redacted one, or approving twice: 409
+  | 'REDACTED'; // the entry's leaf bytes were removed by a redaction: 410
 
 export class LedgerError extends Error {
   override readonly name = 'LedgerError';

@@ -15,7 +15,7 @@ import { systemClock, type Clock } from './clock.js';
 import { LedgerError } from './errors.js';
 import { PeriodCloser } from './period-closer.js';
 import { ProofService } from './proofs.js';
-import { Sequencer, type AppendResult, type Submission } from './sequencer.js';
+import { Sequencer, type AppendResult, type AppendedEntry, type Submission } from './sequencer.js';
 import { LEDGER_SOURCE, isLedgerSource } from '../evidence/access-records.js';
 import { SearchIndexer, type SearchIndexerSettings } from './search-indexer.js';
 import { requestHash } from './request-hash.js';
@@ -28,6 +28,8 @@ export interface LedgerSettings {
   queueMax: number;
   checkpointIntervalMs: number;
   fiscalYearStart: number;
+  /** Distinct admins who must ask before a redaction removes a leaf (LEDGER_REDACTION_APPROVALS); default 1. */
+  redactionApprovals?: number;
 }
 
 export interface LedgerDeps {
@@ -77,6 +79,7 @@ export class Ledger {
   private readonly sourceKeys: Map<string, Uint8Array>;
   private timer: NodeJS.Timeout | undefined;
   private lastTickError: string | undefined;
+  private walTruncationPending = false;
 
   private constructor(private readonly deps: LedgerDeps) {
     const { store, crypto: c, signer, settings } = deps;
@@ -145,6 +148,7 @@ export class Ledger {
   tick(): void {
     // A safety net: the indexer is also woken by every append.
     this.indexer.poke();
+    if (this.walTruncationPending) this.truncateWal();
     let failure: string | undefined;
     try {
       this.periods.closeDue();
@@ -200,6 +204,33 @@ export class Ledger {
     // A side chain that handles both outcomes: the caller still sees the rejection, once.
     result.then(this.onSettled, this.onSettled);
     return result;
+  }
+
+  /**
+   * Appends `records` from `source` and runs `withinCommit` in the same durable transaction, after
+   * them (see Submission.withinCommit): what it writes commits with the entries or not at all.
+   */
+  appendWithin(source: string, records: EvidenceRecord[], withinCommit: (entries: readonly AppendedEntry[]) => void): Promise<AppendResult> {
+    const halted = this.checkpointer.halted;
+    if (halted) return Promise.reject(new LedgerError('SIGNING_HALTED', `the ledger has stopped signing and accepts no entries: ${halted}`));
+    const result = this.sequencer.submit({ source, records, withinCommit });
+    result.then(this.onSettled, this.onSettled);
+    return result;
+  }
+
+  /**
+   * Truncates the WAL after a redaction (Store.truncateWal); when a reader holds it back, the
+   * cadence tick retries until it succeeds, so the removed bytes do not linger in the -wal file.
+   */
+  truncateWal(): boolean {
+    let done = false;
+    try {
+      done = this.store.truncateWal();
+    } catch (err) {
+      this.deps.onError?.('WAL truncation after a redaction failed', err);
+    }
+    this.walTruncationPending = !done;
+    return done;
   }
 
   get size(): number {
@@ -284,6 +315,11 @@ export class Ledger {
   /** The stored entry at `index`, or undefined beyond the log. */
   entry(index: number): EntryRow | undefined {
     return this.store.log.entry(index);
+  }
+
+  /** The index of the redaction entry that removed entry `index`'s leaf, if one did. */
+  redactedBy(index: number): number | undefined {
+    return this.store.redactions.redactedBy(index);
   }
 
   /** Up to `limit` entries matching `filter`, by increasing index. */

@@ -50,6 +50,12 @@ export interface Submission {
   keyChange?: { source: string; publicKey: Uint8Array };
   /** Writes that belong with these entries, run inside their commit's transaction (the ledger's own access records). */
   alsoWrite?: (entries: readonly AppendedEntry[]) => void;
+  /**
+   * Runs inside the transaction that appends this submission's entries, after them: what it writes
+   * commits with them or not at all, and if it throws, nothing does and the submission is rejected
+   * with its error. Such a submission is committed in a batch of its own, so it fails alone.
+   */
+  withinCommit?: (entries: readonly AppendedEntry[]) => void;
 }
 
 export interface AppendedEntry {
@@ -173,8 +179,11 @@ export class Sequencer {
     let take = 0;
     let records = 0;
     while (take < this.queue.length && (take === 0 || records + this.queue[take]!.sub.records.length <= this.opts.batchMax)) {
+      // A submission with its own step in the commit goes alone (see Submission.withinCommit).
+      if (take > 0 && this.queue[take]!.sub.withinCommit) break;
       records += this.queue[take]!.sub.records.length;
       take++;
+      if (this.queue[0]!.sub.withinCommit) break;
     }
     const batch = this.queue.splice(0, take);
     this.queuedRecords -= records;
@@ -213,7 +222,15 @@ export class Sequencer {
       const idem = sub.idempotency;
       const scope = idem && `${sub.source}\n${idem.key}`;
       if (idem && scope) {
-        const earlier = inBatch.get(scope) ?? this.storedResult(sub.source, idem.key);
+        let earlier;
+        try {
+          earlier = inBatch.get(scope) ?? this.storedResult(sub.source, idem.key);
+        } catch (err) {
+          // A redacted entry cannot be answered again; a failing read fails the whole batch (flush).
+          if (!(err instanceof LedgerError)) throw err;
+          outcomes.push({ p, error: err });
+          continue;
+        }
         if (earlier) {
           outcomes.push(
             bytesEqual(earlier.requestHash, idem.requestHash)
@@ -272,6 +289,7 @@ export class Sequencer {
           this.store.log.append(rows, nodes);
           for (const k of keys) this.store.idempotency.add(k);
           for (const write of alsoWrites) write();
+          for (const o of outcomes) if (o.result && !o.result.replayed) o.p.sub.withinCommit?.(o.result.entries);
         });
       } catch (err) {
         // Nothing was written: the head stays where it was and every writer in the batch hears why.
@@ -291,6 +309,9 @@ export class Sequencer {
     if (!row) return undefined;
     const entries: AppendedEntry[] = [];
     for (const e of this.store.log.iterate(row.firstIndex, row.firstIndex + row.count)) {
+      if (e.leaf.length === 0) {
+        throw new LedgerError('REDACTED', `entry ${e.index}, which this Idempotency-Key produced, was redacted; its record is gone`, 'Idempotency-Key');
+      }
       entries.push({ index: e.index, leaf: e.leaf, leafHash: e.leafHash, envelope: decodeLeaf(e.leaf) });
     }
     return { requestHash: row.requestHash, result: { entries, replayed: true } };

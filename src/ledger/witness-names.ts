@@ -5,6 +5,7 @@
  * starting with a letter or digit. No spaces, controls, bidi or zero-width characters can pass.
  */
 import type { WitnessPolicy } from '../note/index.js';
+import { screenStoredString } from '../evidence/index.js';
 
 const WITNESS_NAME = /^[A-Za-z0-9][A-Za-z0-9._/:-]{0,127}$/;
 
@@ -13,9 +14,10 @@ export function witnessNameProblem(name: string): string | undefined {
   if (!WITNESS_NAME.test(name)) {
     return `${JSON.stringify(name)} must be 1 to 128 ASCII letters, digits or . _ / : - (starting with a letter or digit)`;
   }
-  // Hook for the secret screening of every stored string (contract, "Secret screening": witness
-  // names): when that screen lands, call it here, e.g. `return screenStoredString(name)?.message;`.
-  return undefined;
+  // The secret screening of every stored string (contract, "Secret screening": witness names);
+  // the sentence without its field prefix, which the callers supply.
+  const screened = screenStoredString('witness.name', name, { identifier: true });
+  return screened === undefined ? undefined : screened.message.slice(screened.field.length + 2);
 }
 
 /** Every problem with the names of a policy's witnesses (their policy names and key names). */

@@ -57,6 +57,10 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
         throw new StoreError('NOT_DURABLE', `database ${file} refused synchronous=FULL`);
       }
       db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
+      // A redaction must leave no copy of the removed leaf in the file: freed cells and pages are
+      // overwritten with zeros (https://sqlite.org/pragma.html#pragma_secure_delete). The append
+      // path deletes nothing, so it costs nothing there.
+      db.pragma('secure_delete = ON');
     }
     db.pragma(`cache_size = -${CACHE_SIZE_KIB}`);
     // REPLACE conflict resolution only fires DELETE triggers with recursive_triggers on;

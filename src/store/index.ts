@@ -16,6 +16,7 @@ import { PeriodStore } from './period-store.js';
 import { CosignatureStore } from './cosignature-store.js';
 import { TileStore } from './tile-store.js';
 import { AccessStore } from './access-store.js';
+import { RedactionStore } from './redaction-store.js';
 import { asStoreError } from './errors.js';
 import { WriterLock } from './writer-lock.js';
 
@@ -28,8 +29,9 @@ export type { PeriodCloseRow, PeriodCloseKind } from './period-store.js';
 export type { CosignatureRow } from './cosignature-store.js';
 export type { BundleLeaf } from './tile-store.js';
 export type { TrustedIssuerRow, SourceKeyRow, ExpiredTokenRow } from './access-store.js';
+export type { RedactionRow } from './redaction-store.js';
 export { SEARCH_FIELDS, SEARCH_FIELD_NAMES, searchValues, type SearchField, type SearchValue } from './search-store.js';
-export { LogStore, CheckpointStore, TokenStore, IdempotencyStore, PeriodStore, SearchStore, CosignatureStore, TileStore, AccessStore };
+export { LogStore, CheckpointStore, TokenStore, IdempotencyStore, PeriodStore, SearchStore, CosignatureStore, TileStore, AccessStore, RedactionStore };
 export { WriterLock, writerLockPath } from './writer-lock.js';
 export { backupDatabase, installDatabaseFile, removeDatabaseFiles, type BackupSummary } from './backup.js';
 
@@ -47,6 +49,8 @@ export class Store {
   readonly tiles: TileStore;
   /** What the log records of the ledger's own access (src/ledger/access-*.ts). */
   readonly access: AccessStore;
+  /** Redaction approvals and completed redactions (contract, "Redaction"). */
+  readonly redactions: RedactionStore;
   private readonly getMeta;
   private readonly putMeta;
 
@@ -63,6 +67,7 @@ export class Store {
     this.cosignatures = new CosignatureStore(db);
     this.tiles = new TileStore(db);
     this.access = new AccessStore(db);
+    this.redactions = new RedactionStore(db);
     this.getMeta = db.prepare('SELECT value FROM meta WHERE key = ?').pluck();
     this.putMeta = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)');
   }
@@ -118,6 +123,16 @@ export class Store {
     } catch (err) {
       throw asStoreError(err, 'transaction failed');
     }
+  }
+
+  /**
+   * Copies the WAL into the database and truncates it to zero bytes (https://sqlite.org/pragma.html#pragma_wal_checkpoint),
+   * so that pages a redaction overwrote (secure_delete zeroes them in the new versions) no longer
+   * exist in their old versions in the -wal file. False when a reader held it back (retry later).
+   */
+  truncateWal(): boolean {
+    const [result] = this.db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number; log: number; checkpointed: number }[];
+    return result !== undefined && result.busy === 0;
   }
 
   close(): void {

@@ -39,7 +39,8 @@ export class TileStore {
   leaves(first: number, count: number): BundleLeaf[] {
     return (this.selectLeaves.all(first, first + count) as { index: number; leaf: Buffer | null }[]).map((r) => ({
       index: r.index,
-      leaf: r.leaf === null ? null : new Uint8Array(r.leaf.buffer, r.leaf.byteOffset, r.leaf.byteLength),
+      // A redaction empties the leaf (X'', migration `redaction`): no leaf is ever empty otherwise.
+      leaf: r.leaf === null || r.leaf.length === 0 ? null : new Uint8Array(r.leaf.buffer, r.leaf.byteOffset, r.leaf.byteLength),
     }));
   }
 

@@ -26,7 +26,7 @@ const hexHash = z.string().regex(HEX_HASH).describe('A SHA-256 hash in lowercase
 const proof = z.array(hexHash).max(MAX_PROOF_HASHES);
 const filter = z.string().min(1).max(MAX_FILTER_LENGTH);
 
-export const bundleEntrySchema = z
+export const fullBundleEntrySchema = z
   .strictObject({
     index,
     leaf: z.string().min(1).regex(BASE64).describe('Standard base64 of the exact leaf bytes (RFC 8785 canonical JSON of the envelope).'),
@@ -35,6 +35,20 @@ export const bundleEntrySchema = z
     late: z.boolean().describe('occurredAt lies in an earlier fiscal quarter than receivedAt (recomputed by the verifier).'),
   })
   .describe('One log entry with its inclusion proof.');
+
+/** Contract, "Redaction": an entry whose leaf bytes were removed, carried by hash only. */
+export const redactedBundleEntrySchema = z
+  .strictObject({
+    index,
+    leafHash: hexHash.describe('The leaf hash the log committed to; the leaf bytes were removed by a redaction.'),
+    redacted: z.strictObject({ by: index.describe('Index of the redaction entry that removed the leaf bytes.') }),
+    proof: proof.describe('RFC 9162 §2.1.3.1 inclusion path of leafHash, against the tree this entry is proved in.'),
+  })
+  .describe('A redacted log entry: its leaf hash and inclusion proof, no leaf bytes.');
+
+export const bundleEntrySchema = z
+  .union([fullBundleEntrySchema, redactedBundleEntrySchema])
+  .describe('One log entry with its inclusion proof, or a redacted one by hash only.');
 
 export const bundleQuerySchema = z
   .strictObject({
@@ -85,6 +99,8 @@ export const bundleSchema = bundleHeadSchema.extend({
 });
 
 export type BundleEntry = z.infer<typeof bundleEntrySchema>;
+export type FullBundleEntry = z.infer<typeof fullBundleEntrySchema>;
+export type RedactedBundleEntry = z.infer<typeof redactedBundleEntrySchema>;
 export type BundleQuery = z.infer<typeof bundleQuerySchema>;
 export type BundlePeriod = z.infer<typeof bundlePeriodSchema>;
 export type BundleHead = z.infer<typeof bundleHeadSchema>;

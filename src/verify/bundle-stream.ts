@@ -114,6 +114,6 @@ export class BundleStreamVerifier {
 function unreadable(c: Crypto, verifierKey: string | VerifierKey, broken: Problem): Omit<BundleReport, 'entries'> {
   const key = readVerifierKey(c, verifierKey);
   const problems = key.ok ? [broken] : [key.problem, broken];
-  const summary = { ok: false, entries: 0, failures: 0, late: 0, records: {}, anchor: null, latest: null, period: null, query: {}, complete: false, signatures: { verified: 0, unchecked: 0 } };
+  const summary = { ok: false, entries: 0, failures: 0, late: 0, records: {}, redacted: 0, anchor: null, latest: null, period: null, query: {}, complete: false, signatures: { verified: 0, unchecked: 0 } };
   return { ok: false, problems, summary };
 }

@@ -53,6 +53,7 @@ export class BundleVerifier {
   /** The record of the entry `entry` last checked, when it verified (for a person's summary). */
   lastVerifiedRecord: EvidenceRecord | null = null;
   private readonly records = new Map<string, number>();
+  private redacted = 0;
 
   /** Checks everything but `entries` of `bundle` (which may hold them; they are not read here). */
   constructor(
@@ -91,6 +92,7 @@ export class BundleVerifier {
       const type = this.lastVerifiedRecord.type;
       this.records.set(type, (this.records.get(type) ?? 0) + 1);
     }
+    if (verdict.redacted) this.redacted++;
     return verdict;
   }
 
@@ -118,6 +120,7 @@ export class BundleVerifier {
         failures: this.failures,
         late: this.late,
         records: Object.fromEntries([...this.records].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+        redacted: this.redacted,
         anchor: treeHead(this.checked.anchor),
         latest: treeHead(this.checked.latest),
         period: head?.period?.period ?? null,

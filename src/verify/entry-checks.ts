@@ -7,7 +7,7 @@ import type { Crypto } from '../crypto/types.js';
 import { bytesEqual, fromBase64, fromHex, toHex } from '../crypto/bytes.js';
 import { leafHash, verifyInclusion } from '../merkle/index.js';
 import { decodeLeaf, isLate, parseRfc3339, type EntryEnvelope } from '../evidence/index.js';
-import { bundleEntrySchema, type BundleEntry, type BundleQuery } from './bundle-format.js';
+import { bundleEntrySchema, type BundleEntry, type BundleQuery, type RedactedBundleEntry } from './bundle-format.js';
 import { messageOf } from './checkpoint.js';
 import { problem, proofProblem, type EntryVerdict, type Problem } from './report.js';
 
@@ -46,6 +46,7 @@ export function checkEntry(ctx: EntryContext, raw: unknown, tree: TrustedTree | 
     problems.push(problem('BAD_SHAPE', `${what} is malformed: ${where}${issue?.message ?? 'invalid'}`));
     return done(declaredIndex, null, problems, null, null, null);
   }
+  if ('redacted' in parsed.data) return checkRedacted(ctx, parsed.data, tree);
   const entry = parsed.data;
   const leaf = fromBase64(entry.leaf);
   if (leaf === undefined) {
@@ -85,6 +86,19 @@ export function checkEntry(ctx: EntryContext, raw: unknown, tree: TrustedTree | 
     }
   }
   return done(entry.index, late, problems, computed, envelope, receivedAtMs);
+}
+
+/**
+ * Contract, "Redaction": without leaf bytes the hash cannot be recomputed, but the inclusion proof
+ * binds the stated hash to the signed root, and the next entry's `prev` must equal it (the bundle
+ * verifier's chain check). Nothing else of the entry is known, so its period and query are not.
+ */
+function checkRedacted(ctx: EntryContext, entry: RedactedBundleEntry, tree: TrustedTree | null): CheckedEntry {
+  const hash = fromHex(entry.leafHash);
+  const problems = checkInclusion(ctx.c, entry, hash, tree);
+  const checked = done(entry.index, null, problems, hash, null, null);
+  checked.verdict.redacted = { by: entry.redacted.by };
+  return checked;
 }
 
 /** RFC 9162 §2.1.3.2 against the trusted root. */

@@ -14,6 +14,10 @@ function problemLines(problems: readonly Problem[]): string {
 export function entryLine(v: EntryVerdict): string {
   const name = v.index === null ? 'entry ?' : `entry ${v.index}`;
   const late = v.late ? ' (late)' : '';
+  if (v.redacted) {
+    const how = `redacted by entry ${v.redacted.by} (leaf hash, inclusion and the next prev checked)`;
+    return v.ok ? `  ${name}: ${how}\n` : `  ${name}: FAILED, ${how}\n${problemLines(v.problems)}`;
+  }
   return v.ok ? '' : `  ${name}: FAILED${late}\n${problemLines(v.problems)}`;
 }
 
@@ -36,7 +40,7 @@ export function summaryText(s: BundleSummary): string {
     `query: ${filters}`,
     `anchor: ${s.anchor ? `tree size ${s.anchor.treeSize}, root ${s.anchor.rootHash}` : 'NOT VERIFIED'}`,
     `latest: ${s.latest ? `tree size ${s.latest.treeSize}, root ${s.latest.rootHash}` : 'NOT VERIFIED'}`,
-    `entries: ${s.entries} checked, ${s.failures} failed, ${s.late} late`,
+    `entries: ${s.entries} checked, ${s.failures} failed, ${s.late} late${s.redacted ? `, ${s.redacted} redacted` : ''}`,
     `records verified: ${Object.entries(s.records).map(([type, n]) => `${n} ${type}`).join(', ') || 'none'}`,
     completenessLine(s),
     ...signatureLines(s),

@@ -75,6 +75,8 @@ export interface EntryVerdict {
   /** occurredAt lies in an earlier fiscal quarter than receivedAt; null when the leaf cannot be read. */
   late: boolean | null;
   problems: Problem[];
+  /** Contract, "Redaction": the entry's leaf bytes were removed by redaction entry `by`; it was checked by hash. */
+  redacted?: { by: number };
 }
 
 export interface TreeHead {
@@ -93,6 +95,8 @@ export interface BundleSummary {
   late: number;
   /** Verified entries by record type (`{"approval": 3, "rotation": 1}`): what the bundle proved. */
   records: Record<string, number>;
+  /** Redacted entries, checked by hash (inclusion, and the next entry's prev), not failed. */
+  redacted: number;
   /** The checkpoint the inclusion proofs lead to, once its signature verified. */
   anchor: TreeHead | null;
   /** The latest checkpoint, once its signature verified. */

@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { nodeCrypto } from '../../src/crypto/node.js';
 import { validateRecord } from '../../src/evidence/index.js';
 import { auditLedger } from '../../src/ledger/audit.js';
@@ -143,6 +144,19 @@ describe('bench code paths (tiny runs)', () => {
     expect(figures.map((f) => f.unit)).toEqual(['ops/s', 'ops/s', 'ops/s']);
     figures.forEach(saneFigure);
   });
+
+  it('compares the secret screen before and after issue 11, the schema and secretlint (built dist/ required)', () => {
+    // The built script: it transpiles the old screen from git beside the built crypto module.
+    const out = execFileSync(process.execPath, [path.resolve('dist/scripts/bench-screening.js'), '--records', '200'], { encoding: 'utf8' });
+    const lines = out.trim().split('\n');
+    expect(lines).toHaveLength(3);
+    for (const line of lines) {
+      const numbers = [...line.matchAll(/([0-9.]+) µs\/record/g)].map((m) => Number(m[1]));
+      expect(numbers, line).toHaveLength(2);
+      for (const n of numbers) expect(Number.isFinite(n) && n > 0, line).toBe(true);
+    }
+    expect(lines[0]).toMatch(/^secret screen now \(findSecrets\): .* \| secret screen before issue 11/);
+  }, 60_000);
 
   it('drives the service and the do-nothing app over HTTP (built dist/ required)', async () => {
     const notes: string[] = [];

@@ -107,6 +107,18 @@ export const validExamples: Record<string, Record<string, unknown>> = {
     approvedBy: { id: 'grace@corp.example', kind: 'human' },
     details: { commit: '4f2a9c1', pipeline: { id: 8812, stage: 'deploy', retries: 0, canary: 0.25 } },
   },
+  redaction: {
+    type: 'redaction',
+    controlId: 'LEDGER-REDACTION',
+    system: 'ledger.corp.example/evidence',
+    actor: { id: 'security-admin', kind: 'human' },
+    subject: { id: 'ledger.corp.example/evidence', kind: 'system' },
+    occurredAt: '2026-09-15T08:00:00.000Z',
+    ticket: 'SEC-3301',
+    targetIndex: 41,
+    targetLeafHash: '9ac0f3e6b1d4a7c2e5f8b0d3a6c9e2f5b8d1a4c7e0f3b6d9a2c5e8f1b4d7a0c3',
+    reason: 'A database password was posted in details.note of entry 41 (SEC-3301).',
+  },
 };
 
 /** A deep copy with `changes` applied; a value of `undefined` deletes that member. */

@@ -32,6 +32,7 @@ type Schema = Record<string, any>;
 const CANDIDATES = ['\u0001', '\u2603', 'a'];
 /** The longest RFC 3339 form the validators accept: nine fraction digits and an offset. */
 const LONGEST_TIME = '2026-09-14T02:00:00.123456789+05:30';
+const FINGERPRINT_FIELDS = new Set(['newFingerprint', 'previousFingerprint', 'fingerprint']);
 
 function worstValue(name: string, s: Schema, char: (path: string) => string, path: string): unknown {
   if (name === 'details') {
@@ -43,6 +44,9 @@ function worstValue(name: string, s: Schema, char: (path: string) => string, pat
   if (s.type === 'boolean') return false;
   if (s.type === 'integer') return s.maximum ?? Number.MAX_SAFE_INTEGER;
   if (s.type === 'string' && s.format === 'date-time') return LONGEST_TIME;
+  // Fingerprint fields hold digest forms only (contract, "Secret screening, precisely"): the longest
+  // is 64 colon-separated hex bytes behind the longest algorithm name.
+  if (FINGERPRINT_FIELDS.has(name)) return `blake2b-512:${'ff:'.repeat(63)}ff`;
   if (s.type === 'string' && typeof s.maxLength === 'number' && !s.pattern) return char(path).repeat(s.maxLength);
   // Fixed-length hex (a hash): its length is its pattern's.
   const hex = typeof s.pattern === 'string' ? /^\^\[0-9a-f\]\{(\d+)\}\$$/.exec(s.pattern) : null;

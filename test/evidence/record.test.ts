@@ -22,9 +22,9 @@ describe('evidence record, version 1', () => {
     expect(validateRecord(contractRotationExample).ok).toBe(true);
   });
 
-  it('covers exactly the eight types of the contract', () => {
+  it('covers exactly the nine types of the contract', () => {
     expect(Object.keys(validExamples).sort()).toEqual(
-      ['access_review', 'approval', 'change', 'credential_issuance', 'exception', 'privileged_session', 'revocation', 'rotation'],
+      ['access_review', 'approval', 'change', 'credential_issuance', 'exception', 'privileged_session', 'redaction', 'revocation', 'rotation'],
     );
   });
 
@@ -62,7 +62,7 @@ describe('required fields', () => {
 
   it('a record without type names type and lists the types', () => {
     expect(messagesOf(variant(validExamples.change!, { type: undefined }))).toEqual([
-      'type: is required; expected one of approval, revocation, rotation, access_review, credential_issuance, privileged_session, exception, change',
+      'type: is required; expected one of approval, revocation, rotation, access_review, credential_issuance, privileged_session, exception, change, redaction',
     ]);
   });
 
@@ -116,7 +116,7 @@ describe('enumerations', () => {
 
   it('rejects an unknown type, naming type', () => {
     expect(messagesOf(variant(validExamples.change!, { type: 'deploy' }))).toEqual([
-      'type: expected one of approval, revocation, rotation, access_review, credential_issuance, privileged_session, exception, change',
+      'type: expected one of approval, revocation, rotation, access_review, credential_issuance, privileged_session, exception, change, redaction',
     ]);
   });
 

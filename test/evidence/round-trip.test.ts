@@ -8,7 +8,17 @@ import { inlinePreparer } from '../../src/http/prepare-pool.js';
 
 // Any code point outside the surrogate halves, so the leaves carry real non-ASCII.
 const text = (maxLength: number) => fc.string({ unit: 'binary', minLength: 1, maxLength });
-const id = text(40);
+// Identifiers hide no control, bidi or zero-width character (contract, "Secret screening, precisely"): each
+// one becomes an 'x' (one UTF-16 unit for one), so lengths stay as generated.
+const HIDDEN = /[\p{Cc}\u202a-\u202e\u2066-\u2069\u200b-\u200d\ufeff]/gu;
+const identifier = (maxLength: number) => text(maxLength).map((s) => s.replace(HIDDEN, 'x'));
+const id = identifier(40);
+// Fingerprint fields hold digest forms only.
+const fingerprint = fc.oneof(
+  fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => `sha256:${toHex(b)}`),
+  fc.uint8Array({ minLength: 2, maxLength: 8 }).map((b) => `sha256:${toHex(b)}`),
+  fc.uint8Array({ minLength: 20, maxLength: 20 }).map(toHex),
+);
 const identity = fc.record({ id, kind: fc.constantFrom('human', 'workload', 'service_account', 'api_key', 'system') });
 const offset = fc.constantFrom('Z', '+00:00', '-00:00', '+05:30', '-08:00', '+14:00');
 const time = fc
@@ -29,7 +39,7 @@ const { details } = fc.letrec<{ value: unknown; details: Record<string, unknown>
   details: fc.dictionary(key, tie('value'), { maxKeys: 4 }),
 }));
 
-const common = { controlId: text(60), system: text(60), actor: identity, subject: identity, occurredAt: time, ticket: id, details };
+const common = { controlId: identifier(60), system: identifier(60), actor: identity, subject: identity, occurredAt: time, ticket: id, details };
 const commonRequired = ['type', 'controlId', 'system', 'actor', 'subject', 'occurredAt'] as const;
 const record = fc.oneof(
   fc.record(
@@ -41,7 +51,7 @@ const record = fc.oneof(
     { requiredKeys: [...commonRequired, 'entitlement', 'reason'] },
   ),
   fc.record(
-    { type: fc.constant('rotation'), ...common, credentialId: id, newFingerprint: id, previousFingerprint: id, nextRotationDue: time },
+    { type: fc.constant('rotation'), ...common, credentialId: id, newFingerprint: fingerprint, previousFingerprint: fingerprint, nextRotationDue: time },
     { requiredKeys: [...commonRequired, 'credentialId', 'newFingerprint'] },
   ),
   fc.record(
@@ -52,7 +62,7 @@ const record = fc.oneof(
     {
       type: fc.constant('credential_issuance'), ...common, credentialId: id,
       credentialType: fc.constantFrom('api_key', 'oauth_token', 'certificate', 'ssh_key', 'password', 'workload_token', 'other'),
-      expiresAt: time, ephemeral: fc.boolean(), fingerprint: id,
+      expiresAt: time, ephemeral: fc.boolean(), fingerprint,
     },
     { requiredKeys: [...commonRequired, 'credentialId', 'credentialType', 'expiresAt', 'ephemeral'] },
   ),

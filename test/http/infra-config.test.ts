@@ -41,6 +41,7 @@ describe('configuration from the environment', () => {
       operator: `os-user:${userInfo().username}`,
       metrics: 'admin',
       metricsPort: undefined,
+      redactionApprovals: 1,
     });
   });
 
@@ -73,6 +74,7 @@ describe('configuration from the environment', () => {
         LEDGER_OPERATOR: 'alice@example.com',
         LEDGER_METRICS: 'public',
         LEDGER_METRICS_PORT: '9100',
+        LEDGER_REDACTION_APPROVALS: '2',
       }),
     ).toEqual({
       port: 9000,
@@ -99,6 +101,7 @@ describe('configuration from the environment', () => {
       operator: 'alice@example.com',
       metrics: 'public',
       metricsPort: 9100,
+      redactionApprovals: 2,
     });
   });
 

@@ -21,6 +21,11 @@ describe('schemas/evidence-bundle.v1.schema.json', () => {
     );
     expect(schema.additionalProperties).toBe(false);
     expect(schema.properties.version.const).toBe(1);
-    expect([...schema.properties.entries.items.required].sort()).toEqual(['index', 'late', 'leaf', 'leafHash', 'proof']);
+    // An entry with its leaf bytes, or (contract, "Redaction") a redacted one by hash only.
+    const [full, redacted] = schema.properties.entries.items.anyOf;
+    expect([...full.required].sort()).toEqual(['index', 'late', 'leaf', 'leafHash', 'proof']);
+    expect([...redacted.required].sort()).toEqual(['index', 'leafHash', 'proof', 'redacted']);
+    expect(redacted.properties.redacted.required).toEqual(['by']);
+    for (const option of [full, redacted]) expect(option.additionalProperties).toBe(false);
   });
 });

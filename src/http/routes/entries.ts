@@ -2,7 +2,7 @@
 import { Router, type Request, type Response } from 'express';
 import type { Ledger } from '../../ledger/ledger.js';
 import type { Metrics } from '../../metrics/metrics.js';
-import { entryView } from '../../ledger/entry-view.js';
+import { isRedactedRow } from '../../ledger/entry-view.js';
 import { LedgerError } from '../../ledger/errors.js';
 import { jsonBody } from '../json-body.js';
 import { notFound } from '../problem.js';
@@ -12,7 +12,7 @@ import type { BodyPreparer } from '../prepare-pool.js';
 import type { BodyBudget } from '../body-budget.js';
 import { optionalIndexParam, parseIndexParam } from '../params.js';
 import { requireRole } from '../auth.js';
-import { LISTING_PARAMS, listEntries } from './entry-listing.js';
+import { LISTING_PARAMS, listEntries, listedView } from './entry-listing.js';
 import { onlyQuery } from '../query.js';
 
 /**
@@ -29,8 +29,6 @@ function sendAnswer(res: Response, status: number, json: string): void {
  */
 export function entryRoutes(ledger: Ledger, preparer: BodyPreparer, metrics?: Metrics, budget?: BodyBudget): Router {
   const r = Router();
-  const fiscal = ledger.settings.fiscalYearStart;
-  const view = (e: Parameters<typeof entryView>[0]) => entryView(e, fiscal);
 
   const append = async (req: Request, res: Response, kind: BodyKind) => {
     const answer = await answerAppend(ledger, preparer, req.principal!.source, req.rawBody, kind, req.get('Idempotency-Key'), req.get('Evidence-Signature'), metrics);
@@ -48,14 +46,19 @@ export function entryRoutes(ledger: Ledger, preparer: BodyPreparer, metrics?: Me
     const index = parseIndexParam('index', req.params.index);
     const row = ledger.entry(index);
     if (!row) throw notFound(`no entry ${index}`);
-    res.json(view(row));
+    res.json(listedView(ledger, row));
   });
 
   // Not public like /v1/proofs: a tlog-proof carries the leaf bytes, which hold the record.
   r.get('/v1/entries/:index/tlog-proof', requireRole('auditor'), onlyQuery('treeSize'), (req, res) => {
     const index = parseIndexParam('index', req.params.index);
     const treeSize = optionalIndexParam('treeSize', req.query.treeSize, { min: 1 });
-    if (!ledger.entry(index)) throw new LedgerError('NOT_FOUND', `no entry ${index}`, 'index');
+    const row = ledger.entry(index);
+    if (!row) throw new LedgerError('NOT_FOUND', `no entry ${index}`, 'index');
+    if (isRedactedRow(row)) {
+      const by = ledger.redactedBy(index);
+      throw new LedgerError('REDACTED', `entry ${index} was redacted by entry ${by}: its leaf bytes are gone; /v1/proofs/inclusion?index=${index} still proves its leaf hash`, 'index');
+    }
     res.type('text/plain; charset=utf-8').send(ledger.proofs.tlogProof(index, treeSize));
   });
 

@@ -3,9 +3,9 @@
  * Filtered listing by increasing index, paginated with an index cursor (`next`).
  */
 import type { Ledger } from '../../ledger/ledger.js';
-import { entryView, type EntryView } from '../../ledger/entry-view.js';
-import { isLate } from '../../evidence/index.js';
-import type { EntryFilter } from '../../store/index.js';
+import { entryView, isRedactedRow, redactedView, type EntryView, type RedactedView } from '../../ledger/entry-view.js';
+import { isLate, parseRfc3339, formatTimestamp } from '../../evidence/index.js';
+import type { EntryFilter, EntryRow } from '../../store/index.js';
 import { badRequest } from '../problem.js';
 import { optionalIndexParam, timeParam } from '../params.js';
 
@@ -37,7 +37,7 @@ function time(name: string, value: unknown): string | undefined {
   return value === undefined ? undefined : timeParam(name, value);
 }
 
-export function listEntries(ledger: Ledger, query: Record<string, unknown>): { entries: EntryView[]; next: number | null } {
+export function listEntries(ledger: Ledger, query: Record<string, unknown>): { entries: (EntryView | RedactedView)[]; next: number | null } {
   for (const k of Object.keys(query)) if (!KNOWN.has(k)) throw badRequest(`unknown query parameter ${k}`, k);
   const filter: EntryFilter = {};
   for (const [param, column] of Object.entries(STRING_FILTERS)) {
@@ -56,7 +56,7 @@ export function listEntries(ledger: Ledger, query: Record<string, unknown>): { e
   const late = lateParam(query.late);
   if (late !== undefined) return listByLateness(ledger, filter, limit, late);
   const rows = ledger.listEntries(filter, limit);
-  const entries = rows.map((row) => entryView(row, ledger.settings.fiscalYearStart));
+  const entries = rows.map((row) => listedView(ledger, row));
   return { entries, next: rows.length === limit ? rows[rows.length - 1]!.index : null };
 }
 
@@ -82,11 +82,18 @@ function listByLateness(
     for (const row of rows) {
       scanned++;
       cursor = row.index;
-      if (isLate(row.occurredAt, row.receivedAt, fiscal) !== late) continue;
+      // A redacted entry has no occurredAt left: it is neither late nor on time.
+      if (isRedactedRow(row) || isLate(row.occurredAt, row.receivedAt, fiscal) !== late) continue;
       entries.push(entryView(row, fiscal));
       if (entries.length === limit) return { entries, next: cursor };
     }
     if (rows.length < chunk) return { entries, next: null };
   }
   return { entries, next: cursor ?? null };
+}
+
+/** The entry as GET /v1/entries/{index} answers it: redacted entries by hash only (contract, "Redaction"). */
+export function listedView(ledger: Ledger, row: EntryRow): EntryView | RedactedView {
+  if (!isRedactedRow(row)) return entryView(row, ledger.settings.fiscalYearStart);
+  return redactedView(row, ledger.redactedBy(row.index) ?? -1);
 }
