@@ -16,6 +16,7 @@ import { PeriodStore } from './period-store.js';
 import { CosignatureStore } from './cosignature-store.js';
 import { TileStore } from './tile-store.js';
 import { AccessStore } from './access-store.js';
+import { ControlHeadsStore } from './control-heads-store.js';
 import { asStoreError } from './errors.js';
 import { WriterLock } from './writer-lock.js';
 
@@ -28,6 +29,7 @@ export type { PeriodCloseRow, PeriodCloseKind } from './period-store.js';
 export type { CosignatureRow } from './cosignature-store.js';
 export type { BundleLeaf } from './tile-store.js';
 export type { TrustedIssuerRow, SourceKeyRow, ExpiredTokenRow } from './access-store.js';
+export { ControlHeadsStore, type StoredHead } from './control-heads-store.js';
 export { SEARCH_FIELDS, SEARCH_FIELD_NAMES, searchValues, type SearchField, type SearchValue } from './search-store.js';
 export { LogStore, CheckpointStore, TokenStore, IdempotencyStore, PeriodStore, SearchStore, CosignatureStore, TileStore, AccessStore };
 export { WriterLock, writerLockPath } from './writer-lock.js';
@@ -47,6 +49,8 @@ export class Store {
   readonly tiles: TileStore;
   /** What the log records of the ledger's own access (src/ledger/access-*.ts). */
   readonly access: AccessStore;
+  /** Control heads behind each checkpoint's completeness line (docs/completeness.md). */
+  readonly controlHeads: ControlHeadsStore;
   private readonly getMeta;
   private readonly putMeta;
 
@@ -63,6 +67,7 @@ export class Store {
     this.cosignatures = new CosignatureStore(db);
     this.tiles = new TileStore(db);
     this.access = new AccessStore(db);
+    this.controlHeads = new ControlHeadsStore(db);
     this.getMeta = db.prepare('SELECT value FROM meta WHERE key = ?').pluck();
     this.putMeta = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)');
   }
