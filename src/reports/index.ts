@@ -8,3 +8,4 @@ export { DAY_MS, HOUR_MS, instantMs } from './time.js';
 export { ReportBuilder, ReportError, computeReport, type Definition } from './report-builder.js';
 export { MAX_NONCE_LENGTH, MAX_SAMPLE_SIZE, SampleSelector, drawSample, isValidNonce, sampleSeed, type Sample, type SampleItem } from './sample.js';
 export * from './control-heads.js';
+export { MonitorBuilder, type MonitorItem, type MonitorRule } from './monitor.js';

@@ -44,6 +44,8 @@ interface ExceptionIdState {
 
 export class ReportBuilder {
   private lastIndex = -1;
+  /** Entries of the history met so far (population or not). */
+  historySize = 0;
   private lastControl: number | null = null;
   private count = 0;
   private readonly byType = new Map<string, number>();
@@ -69,6 +71,7 @@ export class ReportBuilder {
     if (r !== null && r.controlId !== this.scope.controlId) {
       throw new ReportError('OTHER_CONTROL', `entry ${e.index} belongs to control ${JSON.stringify(r.controlId)}`);
     }
+    this.historySize++;
     const inPopulation = e.index >= this.scope.firstIndex && r?.type !== 'control';
     if (inPopulation) {
       this.count++;

@@ -4,6 +4,8 @@
  * problem in the report.
  */
 
+import type { ControlCheckResult } from './control-check.js';
+
 export type ProblemCode =
   /** The value is not a bundle of the expected shape (a member missing, of the wrong type, unknown). */
   | 'BAD_SHAPE'
@@ -56,7 +58,11 @@ export type ProblemCode =
   /** The entry's `signature` does not verify under the key its source registered (signatures.ts). */
   | 'BAD_SIGNATURE'
   /** The entry's source registered a signing key earlier in the bundle, but the entry carries no signature. */
-  | 'UNSIGNED_ENTRY';
+  | 'UNSIGNED_ENTRY'
+  /** A report bundle's history does not match the control head its anchor checkpoint signs (docs/completeness.md). */
+  | 'INCOMPLETE_HISTORY'
+  /** A report bundle's report differs from the one recomputed from its entries, or cannot be recomputed. */
+  | 'REPORT_MISMATCH';
 
 export interface Problem {
   code: ProblemCode;
@@ -96,6 +102,10 @@ export interface BundleSummary {
   complete: boolean;
   /** Signed entries: verified, or unchecked because their key was registered before the bundle's entries. */
   signatures: { verified: number; unchecked: number };
+  /** The period is still open: the anchor is the latest checkpoint, not its close (contract version 1.1). */
+  provisional?: boolean;
+  /** A report bundle: the report recomputed from the verified entries, and what was proved. */
+  control?: ControlCheckResult;
 }
 
 export interface BundleReport {
