@@ -107,6 +107,18 @@ export const validExamples: Record<string, Record<string, unknown>> = {
     approvedBy: { id: 'grace@corp.example', kind: 'human' },
     details: { commit: '4f2a9c1', pipeline: { id: 8812, stage: 'deploy', retries: 0, canary: 0.25 } },
   },
+  control: {
+    type: 'control',
+    controlId: 'ITGC-AC-07',
+    system: 'payments-api-prod',
+    actor: { id: 'grc-admin@corp.example', kind: 'human' },
+    subject: { id: 'iam-owner@corp.example', kind: 'human' },
+    occurredAt: '2026-07-01T09:00:00Z',
+    ticket: 'GRC-118',
+    frequency: 'continuous',
+    description: 'Service-account credentials are rotated at least every 90 days and revoked within a day of being scheduled.',
+    tests: { rotationMaxDays: 90, revocationGraceHours: 24, maxCredentialLifetimeDays: 365 },
+  },
 };
 
 /** A deep copy with `changes` applied; a value of `undefined` deletes that member. */
