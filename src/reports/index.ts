@@ -9,3 +9,4 @@ export { ReportBuilder, ReportError, computeReport, type Definition } from './re
 export { MAX_NONCE_LENGTH, MAX_SAMPLE_SIZE, SampleSelector, drawSample, isValidNonce, sampleSeed, type Sample, type SampleItem } from './sample.js';
 export * from './control-heads.js';
 export { MonitorBuilder, type MonitorItem, type MonitorRule } from './monitor.js';
+export { reportTable, summaryTable } from './print.js';

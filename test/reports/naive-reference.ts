@@ -4,6 +4,7 @@
  * no code with src/reports: it exists so that the property tests compare two independent readings
  * of the contract text.
  */
+import { createHash } from 'node:crypto';
 
 /** An entry as the contract speaks of it: index, leaf hash, receivedAt and the record (null: redacted). */
 export interface NaiveEntry {
@@ -140,4 +141,12 @@ export function naiveReport(args: {
     exceptions,
     result,
   };
+}
+
+/** The contract's sample, naively: score every population entry with node:crypto, sort, take `size`. */
+export function naiveSample(args: { period: string; controlId: string; nonce: string; size: number; rootHash: string; population: { index: number; leafHash: string }[] }) {
+  const seed = createHash('sha256').update(`evidence-ledger/sample/v1\n${args.period}\n${args.controlId}\n${args.nonce}\n${args.rootHash}\n`, 'utf8').digest();
+  const scored = args.population.map((e) => ({ e, score: createHash('sha256').update(seed).update(Buffer.from(e.leafHash, 'hex')).digest('hex') }));
+  scored.sort((a, b) => (a.score < b.score ? -1 : a.score > b.score ? 1 : 0));
+  return { seed: seed.toString('hex'), sample: scored.slice(0, args.size).map((x) => ({ index: x.e.index, leafHash: x.e.leafHash })) };
 }
