@@ -82,7 +82,10 @@ function bundleView(report: Extract<VerifyOutcome, { kind: 'bundle' }>['report']
     findings.push({ subject: e.index === null ? 'entry ?' : `entry ${e.index}`, problems: e.problems });
   }
   const scope = s.period ? `period ${s.period}` : s.anchor ? `tree size ${s.anchor.treeSize}` : null;
-  const checked = `${count(s.entries, 'entry', 'entries')} checked${scope ? `, ${scope}` : ''}`;
+  // An open period's bundle is anchored at the latest checkpoint, not a close: say so first.
+  const provisional = s.provisional ? ' (PROVISIONAL: period still open, not a close)' : '';
+  const control = s.control?.report ? `, control ${s.control.report.controlId}: ${s.control.report.result}` : '';
+  const checked = `${count(s.entries, 'entry', 'entries')} checked${scope ? `, ${scope}` : ''}${provisional}${control}`;
   const heading = report.ok
     ? `VERIFIED: evidence bundle, ${checked}`
     : `NOT VERIFIED: evidence bundle, ${checked}, ${count(s.failures, 'entry', 'entries')} failed${report.problems.length > 0 ? `, ${count(report.problems.length, 'bundle problem')}` : ''}`;
