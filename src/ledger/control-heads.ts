@@ -21,7 +21,7 @@ export function controlHeadsAt(c: Crypto, store: Store, size: number): HeadsAtSi
   const heads = new Map<string, ControlHead>();
   if (base !== undefined) for (const h of store.controlHeads.headsAt(base)) heads.set(h.controlId, h);
   const changed = new Set<string>();
-  for (const row of store.log.iterate(base ?? 0, size)) {
+  for (const row of store.controlHeads.entriesBetween(base ?? 0, size)) {
     const h = heads.get(row.controlId);
     heads.set(row.controlId, {
       controlId: row.controlId,

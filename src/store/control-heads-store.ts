@@ -14,8 +14,10 @@ export class ControlHeadsStore {
   /** false on a database from before the migration opened read-only. */
   readonly available: boolean;
   private readonly stmts;
+  private readonly entryHeads;
 
   constructor(db: Db) {
+    this.entryHeads = db.prepare('SELECT control_id AS controlId, leaf_hash AS leafHash FROM entries WHERE idx >= ? AND idx < ? ORDER BY idx');
     this.available = db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'control_head_sizes'").get() !== undefined;
     this.stmts = this.available
       ? {
@@ -30,6 +32,13 @@ export class ControlHeadsStore {
           addSize: db.prepare('INSERT INTO control_head_sizes (tree_size) VALUES (?)'),
         }
       : undefined;
+  }
+
+  /** controlId and leaf hash of entries [from, to), in index order: all a fold needs, without the leaf bytes. */
+  *entriesBetween(from: number, to: number): Generator<{ controlId: string; leafHash: Uint8Array }> {
+    for (const row of this.entryHeads.iterate(from, to) as Iterable<{ controlId: string; leafHash: Buffer }>) {
+      yield { controlId: row.controlId, leafHash: new Uint8Array(row.leafHash.buffer, row.leafHash.byteOffset, row.leafHash.byteLength) };
+    }
   }
 
   /** The greatest recorded size <= `size`, or undefined when none is. */

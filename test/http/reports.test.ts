@@ -146,7 +146,16 @@ describe('ledger verify and ledger report', () => {
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
       let out = '';
       let code = -1;
-      const io = { stdout: (s: string) => (out += s), stderr: (s: string) => (out += s), stdin: process.stdin, stderrIsTTY: false, setExitCode: (c: number) => (code = c), exit: (c: number) => { code = c; } };
+      const io = {
+        stdout: (s: string) => void (out += s),
+        stderr: (s: string) => void (out += s),
+        stdin: process.stdin,
+        stderrIsTTY: false,
+        setExitCode: (c: number) => void (code = c),
+        exit: (c: number): never => {
+          throw new Error(`exit ${c}`);
+        },
+      };
       await reportCommand(io, { LEDGER_TOKEN: t.tokens.auditor }).parseAsync(['2026-08', '--url', url], { from: 'user' });
       expect(code).toBe(0);
       expect(out).toMatch(/control\s+definition\s+population\s+exceptions\s+result/);
