@@ -30,8 +30,6 @@ export class CheckpointChecker {
   #checked = 0;
   /** Every control's head recomputed from the entries so far (one per control: docs/completeness.md). */
   readonly #heads = new Map<string, ControlHead>();
-  /** Once a note carries the control-heads line, every later one must. */
-  #headsSince: number | undefined;
 
   constructor(
     private readonly c: Crypto,
@@ -117,7 +115,7 @@ export class CheckpointChecker {
     this.#previous = { size, root: vouched };
   }
 
-  /** The signed control-heads line must be the one the entries give (absent only on notes signed before the feature). */
+  /** A signed control-heads line must be the one the entries give. */
   private checkHeads(size: number, signed: Checkpoint): void {
     let line: HeadsCommitment | undefined;
     let problem: string | undefined;
@@ -126,10 +124,9 @@ export class CheckpointChecker {
     } catch (err) {
       problem = (err as Error).message;
     }
-    if (!line && !problem) {
-      if (this.#headsSince !== undefined) problem = `the note lacks the control-heads line that notes carry since size ${this.#headsSince}`;
-    } else if (line) {
-      this.#headsSince ??= size;
+    // A note without the line (signed before the feature, or while an upgrade's backfill ran) is
+    // no finding: nothing can be proved complete against it, and verifiers say so.
+    if (line) {
       const heads = [...this.#heads.values()].sort((a, b) => compareIds(a.controlId, b.controlId));
       const mine = headsCommitment(this.c, heads);
       if (mine.controls !== line.controls || !bytesEqual(mine.root, line.root)) {

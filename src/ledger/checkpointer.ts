@@ -13,7 +13,7 @@ import { formatTimestamp } from '../evidence/index.js';
 import { StoreError, asStoreError, type CheckpointRow, type Store } from '../store/index.js';
 import type { Clock } from './clock.js';
 import { LedgerError } from './errors.js';
-import { controlHeadsAt } from './control-heads.js';
+import { controlHeadsForSigning } from './control-heads.js';
 import { formatHeadsLine, headsCommitment } from '../reports/control-heads.js';
 
 export interface CheckpointerEvents {
@@ -51,13 +51,14 @@ export class Checkpointer {
     this.checkConsistentWithNeighbours(size, rootHash, reader);
     // Every note commits to each control's head at its size (docs/completeness.md), so whichever
     // note is signed at a period close's size, by the cadence or the close, carries the line.
-    const heads = controlHeadsAt(this.c, this.store, size);
-    const extensions = [formatHeadsLine(headsCommitment(this.c, heads.heads))];
+    // (Right after an upgrade, while the heads are backfilled a chunk per step, without the line.)
+    const heads = controlHeadsForSigning(this.c, this.store, size);
+    const extensions = heads ? [formatHeadsLine(headsCommitment(this.c, heads.heads))] : [];
     const note = signCheckpoint(this.c, { origin: this.signer.name, size, rootHash, extensions }, this.signer);
     const row: CheckpointRow = { treeSize: size, rootHash, note, signedAt: formatTimestamp(this.clock()) };
     this.store.transaction(() => {
       this.store.checkpoints.add(row);
-      this.store.controlHeads.record(size, heads.changed);
+      if (heads) this.store.controlHeads.record(size, heads.changed);
     });
     this.events.onSigned?.(row);
     return row;

@@ -16,6 +16,28 @@ export interface HeadsAtSize {
   changed: ControlHead[];
 }
 
+/**
+ * Most entries one signing step folds when no heads are recorded below its size (the first
+ * checkpoints after an upgrade): beyond it the step records heads one chunk further and the note
+ * is signed without the line, so a tick stays bounded while the backfill goes on.
+ */
+export const MAX_FOLD_PER_STEP = 100_000;
+
+/**
+ * The heads at `size`, or undefined while an upgrade's backfill is still behind: then one chunk
+ * of it is folded and recorded (not signed) and the caller signs without the line this time.
+ */
+export function controlHeadsForSigning(c: Crypto, store: Store, size: number, maxFold = MAX_FOLD_PER_STEP): HeadsAtSize | undefined {
+  const base = store.controlHeads.recordedAtOrBelow(size) ?? 0;
+  // Once a note carries the line, later ones carry it too, whatever the fold costs.
+  if (size - base <= maxFold || store.controlHeads.anySigned()) return controlHeadsAt(c, store, size);
+  const progress = store.controlHeads.recordedAtOrBelow(Number.MAX_SAFE_INTEGER) ?? 0;
+  const step = Math.min(progress + maxFold, size);
+  const heads = controlHeadsAt(c, store, step);
+  store.transaction(() => store.controlHeads.record(step, heads.changed));
+  return undefined;
+}
+
 export function controlHeadsAt(c: Crypto, store: Store, size: number): HeadsAtSize {
   const base = store.controlHeads.recordedAtOrBelow(size);
   const heads = new Map<string, ControlHead>();

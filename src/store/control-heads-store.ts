@@ -15,6 +15,7 @@ export class ControlHeadsStore {
   readonly available: boolean;
   private readonly stmts;
   private readonly entryHeads;
+  private signedSeen = false;
 
   constructor(db: Db) {
     this.entryHeads = db.prepare('SELECT control_id AS controlId, leaf_hash AS leafHash FROM entries WHERE idx >= ? AND idx < ? ORDER BY idx');
@@ -30,6 +31,7 @@ export class ControlHeadsStore {
           ),
           addHead: db.prepare('INSERT INTO control_heads (control_id, tree_size, count, chain) VALUES (?, ?, ?, ?)'),
           addSize: db.prepare('INSERT INTO control_head_sizes (tree_size) VALUES (?)'),
+          anySigned: db.prepare('SELECT 1 FROM control_head_sizes s JOIN checkpoints c ON c.tree_size = s.tree_size LIMIT 1').pluck(),
         }
       : undefined;
   }
@@ -39,6 +41,12 @@ export class ControlHeadsStore {
     for (const row of this.entryHeads.iterate(from, to) as Iterable<{ controlId: string; leafHash: Buffer }>) {
       yield { controlId: row.controlId, leafHash: new Uint8Array(row.leafHash.buffer, row.leafHash.byteOffset, row.leafHash.byteLength) };
     }
+  }
+
+  /** True once a checkpoint was signed at a size whose heads are recorded, i.e. with the line. Sticky. */
+  anySigned(): boolean {
+    if (!this.signedSeen && this.stmts) this.signedSeen = this.stmts.anySigned.get() !== undefined;
+    return this.signedSeen;
   }
 
   /** The greatest recorded size <= `size`, or undefined when none is. */

@@ -1,14 +1,14 @@
 /**
  * `ledger audit` recomputes the control-heads line of every signed checkpoint from the entries
- * (docs/completeness.md): a note signed with the right key but the wrong heads, or without the
- * line once notes carry it, is a finding; a ledger left alone has none. Also: the heads the
+ * (docs/completeness.md): a note signed with the right key but the wrong heads is a finding; a
+ * ledger left alone has none. An upgraded log's heads are backfilled a bounded chunk at a time. Also: the heads the
  * checkpointer records (control_heads tables) give the same line as a fold over the whole log.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type Database from 'better-sqlite3';
 import { nodeCrypto } from '../../src/crypto/node.js';
 import type { EvidenceRecord } from '../../src/evidence/index.js';
-import { foldControlHeads } from '../../src/ledger/control-heads.js';
+import { controlHeadsForSigning, foldControlHeads } from '../../src/ledger/control-heads.js';
 import { openCheckpoint, signCheckpoint, verifierKeyOf, type SignerKey } from '../../src/note/index.js';
 import { compareIds, findHeadsLine, formatHeadsLine, headsCommitment } from '../../src/reports/index.js';
 import { Store } from '../../src/store/index.js';
@@ -69,8 +69,26 @@ describe('control heads in checkpoints', () => {
     expect(report.findings.map((f) => [f.code, f.treeSize])).toEqual([['CHECKPOINT_HEADS_MISMATCH', lastSize]]);
   });
 
-  it('finds a note without the line once earlier notes carry it', () => {
-    const file = tamperedCopy(dir.dir, pristine, ['checkpoints_no_update'], (db) => resign(db, lastSize, []));
+  it('finds a malformed line, and takes a note without one as unproving, not wrong', () => {
+    let file = tamperedCopy(dir.dir, pristine, ['checkpoints_no_update'], (db) => resign(db, lastSize, ['evidence-ledger/control-heads/v1 two roots']));
     expect(auditFile(file, verifierKeyOf(signer)).findings.map((f) => f.code)).toEqual(['CHECKPOINT_HEADS_MISMATCH']);
+    file = tamperedCopy(dir.dir, pristine, ['checkpoints_no_update'], (db) => resign(db, lastSize, []));
+    expect(auditFile(file, verifierKeyOf(signer)).findings).toEqual([]);
+  });
+
+  it('backfills the heads of an upgraded log a bounded chunk per signing step, then signs the line', async () => {
+    const t = openTestLedger({ nowMs: Date.parse('2026-09-29T02:00:00.000Z') });
+    try {
+      // No tick: nothing signed, no heads recorded, as in a database from before the feature.
+      for (let i = 0; i < 5; i++) await t.ledger.append('test-writer', Array.from({ length: 50 }, (_, k) => (k % 2 ? approval(i * 50 + k) : rotation(i * 50 + k)) as EvidenceRecord));
+      const steps: (number | undefined)[] = [];
+      let heads;
+      while (!(heads = controlHeadsForSigning(nodeCrypto, t.store, 250, 100))) steps.push(t.store.controlHeads.recordedAtOrBelow(250));
+      expect(steps).toEqual([100, 200]);
+      const reference = [...foldControlHeads(nodeCrypto, t.store.log.iterate(0, 250)).values()].sort((a, b) => compareIds(a.controlId, b.controlId));
+      expect(heads.heads).toEqual(reference);
+    } finally {
+      t.cleanup();
+    }
   });
 });
