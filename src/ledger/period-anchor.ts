@@ -32,14 +32,17 @@ export function periodAnchor(ledger: Ledger, period: Period): PeriodAnchor {
     return { period, provisional: false, checkpoint, asOfMs: period.end, firstIndex: store.log.countReceivedBefore(close.start) };
   }
   const now = ledger.clock();
+  let open: LedgerError | undefined;
   try {
     ledger.periods.view(period); // throws: 404 before the first entry, 409 while not closed
   } catch (err) {
     if (!(err instanceof LedgerError && err.code === 'PERIOD_OPEN' && period.end > now)) throw err;
+    open = err;
   }
   // The latest checkpoint as served: with witnesses, the newest one with the quorum, else the newest signed.
   const latest = ledger.checkpointToServe() ?? ledger.checkpointToServe('signed');
-  if (!latest) throw new LedgerError('NO_CHECKPOINT', 'no checkpoint has been signed yet; retry in a moment');
+  // Nothing signed yet to anchor at: still the 409 of an open period.
+  if (!latest) throw open ?? new LedgerError('NO_CHECKPOINT', 'no checkpoint has been signed yet; retry in a moment');
   const firstIndex = Math.min(store.log.countReceivedBefore(formatTimestamp(period.start)), latest.treeSize);
   return { period, provisional: true, checkpoint: latest, asOfMs: Math.min(now, period.end), firstIndex };
 }
