@@ -15,7 +15,7 @@ export interface MonitorView {
 }
 
 export async function monitorControl(ledger: Ledger, controlId: string): Promise<MonitorView> {
-  const latest = ledger.store.checkpoints.latest();
+  const latest = ledger.checkpointToServe() ?? ledger.checkpointToServe('signed');
   if (!latest) throw new LedgerError('NO_CHECKPOINT', 'no checkpoint has been signed yet; retry in a moment');
   const now = ledger.clock();
   const anchor = { treeSize: latest.treeSize, rootHash: toHex(latest.rootHash) };
