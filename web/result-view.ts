@@ -84,7 +84,10 @@ function bundleView(report: Extract<VerifyOutcome, { kind: 'bundle' }>['report']
   const scope = s.period ? `period ${s.period}` : s.anchor ? `tree size ${s.anchor.treeSize}` : null;
   // Redacted entries are checked by hash and reported as such, never as failures (contract, "Redaction").
   const redacted = s.redacted > 0 ? `, ${count(s.redacted, 'entry', 'entries')} redacted` : '';
-  const checked = `${count(s.entries, 'entry', 'entries')} checked${scope ? `, ${scope}` : ''}${redacted}`;
+  // An open period's bundle is anchored at the latest checkpoint, not a close: say so first.
+  const provisional = s.provisional ? ' (PROVISIONAL: period still open, not a close)' : '';
+  const control = s.control?.report ? `, control ${s.control.report.controlId}: ${s.control.report.result}` : '';
+  const checked = `${count(s.entries, 'entry', 'entries')} checked${scope ? `, ${scope}` : ''}${redacted}${provisional}${control}`;
   const heading = report.ok
     ? `VERIFIED: evidence bundle, ${checked}`
     : `NOT VERIFIED: evidence bundle, ${checked}, ${count(s.failures, 'entry', 'entries')} failed${report.problems.length > 0 ? `, ${count(report.problems.length, 'bundle problem')}` : ''}`;

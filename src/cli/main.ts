@@ -11,6 +11,7 @@ import { witnessCommand } from './witness.js';
 import { exportTilesCommand } from './export-tiles.js';
 import { postCommand } from './post.js';
 import { exitOnUsageError } from './verify-io.js';
+import { reportCommand } from './report.js';
 
 const program = new Command()
   .name('ledger')
@@ -24,6 +25,7 @@ program.addCommand(backupCommand());
 program.addCommand(restoreCommand());
 program.addCommand(auditCommand());
 program.addCommand(exportTilesCommand());
+program.addCommand(reportCommand());
 for (const command of verifyCommands()) program.addCommand(command);
 program.addCommand(witnessCommand());
 program.addCommand(postCommand());

@@ -15,6 +15,7 @@ import { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { nodeCrypto } from '../crypto/node.js';
 import { BundleStreamVerifier, verifyCheckpointText, verifyTlogProofText } from '../verify/index.js';
+import { MAX_SAMPLE_SIZE, isValidNonce } from '../reports/index.js';
 import { bundleProblemsText, checkpointText, entryLine, recordLine, summaryText, tlogProofText } from '../verify/print.js';
 import {
   BufferedOutput,
@@ -76,14 +77,26 @@ function progressBar(io: VerifyIo, totalBytes: number | undefined): ((bytes: num
  * a verified one only with --records (as what its record says); the summary counts the verified
  * records by type. With --json the whole machine report is written the same way, `entries` first.
  */
-async function verifyBundleFile(io: VerifyIo, path: string, opts: { key?: string; policy?: string; json?: boolean; records?: boolean; fiscalYearStart?: string }): Promise<number> {
+function sampleOption(nonce: string | undefined, size: string | undefined): { nonce: string; size: number } | undefined {
+  if (nonce === undefined && size === undefined) return undefined;
+  if (nonce === undefined || !isValidNonce(nonce)) throw new UsageError('--nonce must be 1 to 128 printable ASCII characters without spaces');
+  if (size === undefined || !/^[1-9]\d{0,3}$/.test(size) || Number(size) > MAX_SAMPLE_SIZE) throw new UsageError(`--sample-size must be from 1 to ${MAX_SAMPLE_SIZE}`);
+  return { nonce, size: Number(size) };
+}
+
+async function verifyBundleFile(
+  io: VerifyIo,
+  path: string,
+  opts: { key?: string; policy?: string; json?: boolean; records?: boolean; fiscalYearStart?: string; nonce?: string; sampleSize?: string },
+): Promise<number> {
   const { key, policy } = readTrustArguments(opts);
   const fiscalYearStart = fiscalYearStartOption(opts.fiscalYearStart);
+  const sample = sampleOption(opts.nonce, opts.sampleSize);
   const size = inputSize(path);
   const out = new BufferedOutput(io.stdout);
   let printed = 0;
   if (opts.json) out.write('{"entries":[');
-  const options = { ...(fiscalYearStart === undefined ? {} : { fiscalYearStart }), ...(policy ? { policy } : {}) };
+  const options = { ...(fiscalYearStart === undefined ? {} : { fiscalYearStart }), ...(policy ? { policy } : {}), ...(sample ? { sample } : {}) };
   const verifier = new BundleStreamVerifier(nodeCrypto, key, options, (v, record) => {
     if (opts.json) out.write(`${printed++ ? ',' : ''}${JSON.stringify(v)}`);
     else out.write(opts.records && record ? recordLine(v, record) : entryLine(v));
@@ -147,6 +160,8 @@ export function verifyCommands(io: VerifyIo = processIo()): Command[] {
       .option('--json', 'print the machine-readable report (every entry\'s verdict)')
       .option('--records', 'also list every verified record (type, control, system, actor -> subject, time)')
       .option('--fiscal-year-start <month>', 'fiscal year start month as you know it (default: the bundle’s)')
+      .option('--nonce <nonce>', 'report bundles: re-derive the audit sample drawn with this nonce')
+      .option('--sample-size <n>', 'report bundles: the sample size asked for (with --nonce)')
       .action((path: string, opts) => run(io, () => verifyBundleFile(io, path, opts))),
     new Command('verify-checkpoint')
       .description('verify a signed checkpoint (C2SP signed-note, tlog-checkpoint) offline')

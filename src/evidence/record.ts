@@ -27,6 +27,7 @@ export const EVIDENCE_TYPES = [
   'exception',
   'change',
   'redaction',
+  'control',
 ] as const;
 
 export const IDENTITY_KINDS = ['human', 'workload', 'service_account', 'api_key', 'system'] as const;
@@ -212,6 +213,25 @@ export const redactionSchema = z.strictObject({
   reason: text(MAX_REASON_LENGTH),
 });
 
+/** Contract, "Control reports": the parameters a control's tests use; each member turns one rule on. */
+export const controlTestsSchema = z.strictObject({
+  rotationMaxDays: z.int().min(1).max(3650).optional(),
+  revocationGraceHours: z.int().min(0).max(8760).optional(),
+  remediationGraceDays: z.int().min(0).max(3650).optional(),
+  maxCredentialLifetimeDays: z.int().min(1).max(3650).optional(),
+  requireTicket: z.boolean().optional(),
+  segregationOfDuties: z.boolean().optional(),
+});
+
+/** A control's definition: `controlId` is the control defined, `subject` its owner. A new one supersedes it. */
+export const controlSchema = z.strictObject({
+  type: z.literal('control'),
+  ...common,
+  frequency: z.enum(['continuous', 'daily', 'weekly', 'monthly', 'quarterly', 'annual']),
+  description: text(MAX_REASON_LENGTH),
+  tests: controlTestsSchema,
+});
+
 export const evidenceRecordSchema = z.discriminatedUnion('type', [
   approvalSchema,
   revocationSchema,
@@ -222,9 +242,11 @@ export const evidenceRecordSchema = z.discriminatedUnion('type', [
   exceptionSchema,
   changeSchema,
   redactionSchema,
+  controlSchema,
 ]);
 
 export type EvidenceRecord = z.infer<typeof evidenceRecordSchema>;
 export type EvidenceType = (typeof EVIDENCE_TYPES)[number];
+export type ControlTests = z.infer<typeof controlTestsSchema>;
 export type IdentityKind = (typeof IDENTITY_KINDS)[number];
 export type Identity = z.infer<typeof identity>;

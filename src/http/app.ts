@@ -17,6 +17,7 @@ import { periodRoutes } from './routes/periods.js';
 import { healthRoutes } from './routes/health.js';
 import { proofRoutes } from './routes/proofs.js';
 import { redactionRoutes } from './routes/redactions.js';
+import { reportRoutes } from './routes/reports.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { tlogRoutes } from './routes/tlog.js';
 import { sourceKeyRoutes } from './routes/source-keys.js';
@@ -67,6 +68,7 @@ export function createApp({ ledger, logger, adminToken, preparer = inlinePrepare
   app.use(proofRoutes(ledger));
   app.use(periodRoutes(ledger));
   app.use(bundleRoutes(ledger));
+  app.use(reportRoutes(ledger));
   app.use(tokenRoutes(ledger, access));
   app.use(sourceKeyRoutes(access));
   app.use(tlogRoutes(ledger));

@@ -16,6 +16,7 @@ import { consistencyProof, verifyConsistency, type Hash } from '../merkle/index.
 import { NoteError, openCheckpoint, type Checkpoint } from '../note/index.js';
 import type { CheckpointRow, Store } from '../store/index.js';
 import type { AuditKey } from './audit-key.js';
+import { CHAIN_START, compareIds, extendChain, findHeadsLine, headsCommitment, type ControlHead, type HeadsCommitment } from '../reports/control-heads.js';
 import type { FindingLog } from './audit-findings.js';
 
 /** NoteError codes that mean "the signed text is not this log's checkpoint", not "bad signature". */
@@ -27,6 +28,8 @@ export class CheckpointChecker {
   /** The last checked checkpoint: the old side of the next consistency proof. */
   #previous: { size: number; root: Hash } | undefined;
   #checked = 0;
+  /** Every control's head recomputed from the entries so far (one per control: docs/completeness.md). */
+  readonly #heads = new Map<string, ControlHead>();
 
   constructor(
     private readonly c: Crypto,
@@ -40,6 +43,12 @@ export class CheckpointChecker {
 
   get checked(): number {
     return this.#checked;
+  }
+
+  /** Folds the next entry (in index order) into its control's head. */
+  entry(controlId: string, leafHash: Hash): void {
+    const h = this.#heads.get(controlId);
+    this.#heads.set(controlId, { controlId, count: (h?.count ?? 0) + 1, chain: extendChain(this.c, h?.chain ?? CHAIN_START, leafHash) });
   }
 
   /** Checks the checkpoints signed at sizes up to `size`, the recomputed tree's current size. */
@@ -100,9 +109,31 @@ export class CheckpointChecker {
         message: `checkpoint ${size}: the signed root ${toHex(signed.rootHash)} is not the recomputed root ${toHex(root)}`,
       });
     }
+    if (signed) this.checkHeads(size, signed);
     const vouched = signed?.rootHash ?? row.rootHash;
     this.checkConsistency(size, vouched);
     this.#previous = { size, root: vouched };
+  }
+
+  /** A signed control-heads line must be the one the entries give. */
+  private checkHeads(size: number, signed: Checkpoint): void {
+    let line: HeadsCommitment | undefined;
+    let problem: string | undefined;
+    try {
+      line = findHeadsLine(signed.extensions);
+    } catch (err) {
+      problem = (err as Error).message;
+    }
+    // A note without the line (signed before the feature, or while an upgrade's backfill ran) is
+    // no finding: nothing can be proved complete against it, and verifiers say so.
+    if (line) {
+      const heads = [...this.#heads.values()].sort((a, b) => compareIds(a.controlId, b.controlId));
+      const mine = headsCommitment(this.c, heads);
+      if (mine.controls !== line.controls || !bytesEqual(mine.root, line.root)) {
+        problem = `the signed control heads (${line.controls} controls, root ${toHex(line.root)}) are not the ones the entries give (${mine.controls}, ${toHex(mine.root)})`;
+      }
+    }
+    if (problem) this.findings.add({ code: 'CHECKPOINT_HEADS_MISMATCH', treeSize: size, message: `checkpoint ${size}: ${problem}` });
   }
 
   /** The verified checkpoint inside the note, or undefined (with a finding) when it is not one. */

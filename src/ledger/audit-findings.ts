@@ -30,6 +30,7 @@ export type AuditFindingCode =
   | 'CHECKPOINT_ROOT_MISMATCH' // a stored or signed root is not the recomputed one
   | 'CHECKPOINT_INCONSISTENT' // RFC 9162 §2.1.4 proof between consecutive checkpoints fails
   | 'CHECKPOINT_BEYOND_LOG' // signed at a size the stored log does not reach
+  | 'CHECKPOINT_HEADS_MISMATCH' // the signed control-heads line is not the one recomputed from the entries (docs/completeness.md)
   // period closes (contract, "Periods")
   | 'PERIOD_CLOSE_NO_CHECKPOINT'
   | 'PERIOD_CLOSE_WRONG_SIZE' // not the number of entries received before the period's end

@@ -98,6 +98,7 @@ function auditSnapshot(store: Store, opts: AuditOptions): AuditReport {
       search.check(row);
       periods.beforeEntry(tree.size, entry.receivedAt);
       tree.append(entry.leafHash);
+      checkpoints.entry(row.controlId, entry.leafHash);
       checkpoints.reach(tree.size, () => tree.root());
       if (++rows % PROGRESS_EVERY_ENTRIES === 0) opts.onProgress?.(rows, total);
     }

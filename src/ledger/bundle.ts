@@ -16,9 +16,12 @@ import { BUNDLE_FORMAT, BUNDLE_VERSION, type BundleEntry, type BundleHead, type 
 import { bundleEntry, bundleEntryPages, CachingNodeReader } from './bundle-entries.js';
 import { LedgerError } from './errors.js';
 import type { Ledger } from './ledger.js';
+import { periodAnchor, type PeriodAnchor } from './period-anchor.js';
 
 export interface BundlePlan {
   head: BundleHead;
+  /** Where a period's bundle is anchored (its close, or provisionally the latest checkpoint). */
+  periodAnchor?: PeriodAnchor;
   filter: EntryFilter;
   /** Entries [from, anchor.treeSize) that match `filter` go in. */
   from: number;
@@ -33,7 +36,7 @@ export function planBundle(ledger: Ledger, query: BundleQuery, period?: Period, 
   const store = ledger.store;
   // With witnesses: the newest quorum checkpoint, else the newest signed (a verifier with the
   // policy then refuses the bundle, naming the missing witnesses).
-  let latest = ledger.checkpointToServe() ?? ledger.checkpointToServe('signed');
+  const latest = ledger.checkpointToServe() ?? ledger.checkpointToServe('signed');
   if (!latest) throw new LedgerError('NO_CHECKPOINT', 'no checkpoint has been signed yet; retry in a moment');
   const fiscalYearStart = ledger.settings.fiscalYearStart;
   const key = ledger.key();
@@ -42,13 +45,23 @@ export function planBundle(ledger: Ledger, query: BundleQuery, period?: Period, 
   let anchor = { treeSize: latest.treeSize, checkpoint: latest.note };
   let bundlePeriod: BundleHead['period'] = null;
   let from = 0;
+  let anchored: PeriodAnchor | undefined;
+  let latestRef = { treeSize: latest.treeSize, checkpoint: latest.note };
   if (period) {
-    // The periods API decides 409 (not closed yet) and 404 (ended before the first entry).
-    const close = ledger.periods.view(period);
-    anchor = { treeSize: close.treeSize, checkpoint: close.checkpoint };
-    // A close newer than the newest witnessed checkpoint: the close is the latest too.
-    if (latest.treeSize < close.treeSize) latest = ledger.checkpointAtSize(close.treeSize) ?? latest;
-    from = store.log.countReceivedBefore(close.start);
+    // 409 (ended, close not signed yet) and 404 (ended before the first entry) as the periods API
+    // decides; an open period is anchored provisionally at the latest checkpoint (version 1.1).
+    anchored = periodAnchor(ledger, period);
+    const close = { period: period.id, start: formatTimestamp(period.start), end: formatTimestamp(period.end), treeSize: anchored.checkpoint.treeSize };
+    anchor = { treeSize: close.treeSize, checkpoint: anchored.checkpoint.note };
+    if (anchored.provisional) {
+      // Provisional: the anchor is also the latest, so no entry after it is shown as "after the end".
+      latestRef = anchor;
+    } else if (latestRef.treeSize < close.treeSize) {
+      // A close newer than the newest witnessed checkpoint: the close is the latest too.
+      const row = ledger.checkpointAtSize(close.treeSize);
+      if (row) latestRef = { treeSize: row.treeSize, checkpoint: row.note };
+    }
+    from = anchored.firstIndex;
     const reader = new CachingNodeReader(store.log);
     const proved = (index: number, treeSize: number): BundleEntry | null => {
       const row = store.log.entry(index);
@@ -62,14 +75,14 @@ export function planBundle(ledger: Ledger, query: BundleQuery, period?: Period, 
       treeSize: close.treeSize,
       firstIndex: from,
       before: from > 0 ? proved(from - 1, close.treeSize) : null,
-      after: latest.treeSize > close.treeSize ? proved(close.treeSize, latest.treeSize) : null,
+      after: latestRef.treeSize > close.treeSize ? proved(close.treeSize, latestRef.treeSize) : null,
     };
   }
   // RFC 9162 §2.1.4: nothing to prove between equal trees, or from the empty one.
   const consistency =
-    anchor.treeSize === 0 || anchor.treeSize === latest.treeSize
+    anchor.treeSize === 0 || anchor.treeSize === latestRef.treeSize
       ? []
-      : ledger.proofs.consistency(anchor.treeSize, latest.treeSize).proof;
+      : ledger.proofs.consistency(anchor.treeSize, latestRef.treeSize).proof;
 
   const head: BundleHead = {
     format: BUNDLE_FORMAT,
@@ -81,10 +94,11 @@ export function planBundle(ledger: Ledger, query: BundleQuery, period?: Period, 
     query,
     period: bundlePeriod,
     anchor,
-    latest: { treeSize: latest.treeSize, checkpoint: latest.note },
-    consistency: { from: anchor.treeSize, to: latest.treeSize, proof: consistency },
+    latest: latestRef,
+    consistency: { from: anchor.treeSize, to: latestRef.treeSize, proof: consistency },
   };
-  return { head, filter, from };
+  if (anchored?.provisional) head.provisional = true;
+  return anchored ? { head, filter, from, periodAnchor: anchored } : { head, filter, from };
 }
 
 /**

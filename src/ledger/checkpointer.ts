@@ -13,6 +13,8 @@ import { formatTimestamp } from '../evidence/index.js';
 import { StoreError, asStoreError, type CheckpointRow, type Store } from '../store/index.js';
 import type { Clock } from './clock.js';
 import { LedgerError } from './errors.js';
+import { controlHeadsForSigning } from './control-heads.js';
+import { formatHeadsLine, headsCommitment } from '../reports/control-heads.js';
 
 export interface CheckpointerEvents {
   /** Called once when signing halts, with the reason (log it loudly, report unhealthy). */
@@ -47,9 +49,17 @@ export class Checkpointer {
     const reader: NodeReader = this.store.log;
     const rootHash = root ?? rootAt(this.c, size, reader);
     this.checkConsistentWithNeighbours(size, rootHash, reader);
-    const note = signCheckpoint(this.c, { origin: this.signer.name, size, rootHash, extensions: [] }, this.signer);
+    // Every note commits to each control's head at its size (docs/completeness.md), so whichever
+    // note is signed at a period close's size, by the cadence or the close, carries the line.
+    // (Right after an upgrade, while the heads are backfilled a chunk per step, without the line.)
+    const heads = controlHeadsForSigning(this.c, this.store, size);
+    const extensions = heads ? [formatHeadsLine(headsCommitment(this.c, heads.heads))] : [];
+    const note = signCheckpoint(this.c, { origin: this.signer.name, size, rootHash, extensions }, this.signer);
     const row: CheckpointRow = { treeSize: size, rootHash, note, signedAt: formatTimestamp(this.clock()) };
-    this.store.transaction(() => this.store.checkpoints.add(row));
+    this.store.transaction(() => {
+      this.store.checkpoints.add(row);
+      if (heads) this.store.controlHeads.record(size, heads.changed);
+    });
     this.events.onSigned?.(row);
     return row;
   }

@@ -17,6 +17,7 @@ import { CosignatureStore } from './cosignature-store.js';
 import { TileStore } from './tile-store.js';
 import { AccessStore } from './access-store.js';
 import { RedactionStore } from './redaction-store.js';
+import { ControlHeadsStore } from './control-heads-store.js';
 import { asStoreError } from './errors.js';
 import { WriterLock } from './writer-lock.js';
 
@@ -30,6 +31,7 @@ export type { CosignatureRow } from './cosignature-store.js';
 export type { BundleLeaf } from './tile-store.js';
 export type { TrustedIssuerRow, SourceKeyRow, ExpiredTokenRow } from './access-store.js';
 export type { RedactionRow } from './redaction-store.js';
+export { ControlHeadsStore, type StoredHead } from './control-heads-store.js';
 export { SEARCH_FIELDS, SEARCH_FIELD_NAMES, searchValues, type SearchField, type SearchValue } from './search-store.js';
 export { LogStore, CheckpointStore, TokenStore, IdempotencyStore, PeriodStore, SearchStore, CosignatureStore, TileStore, AccessStore, RedactionStore };
 export { WriterLock, writerLockPath } from './writer-lock.js';
@@ -51,6 +53,8 @@ export class Store {
   readonly access: AccessStore;
   /** Redaction approvals and completed redactions (contract, "Redaction"). */
   readonly redactions: RedactionStore;
+  /** Control heads behind each checkpoint's completeness line (docs/completeness.md). */
+  readonly controlHeads: ControlHeadsStore;
   private readonly getMeta;
   private readonly putMeta;
 
@@ -68,6 +72,7 @@ export class Store {
     this.tiles = new TileStore(db);
     this.access = new AccessStore(db);
     this.redactions = new RedactionStore(db);
+    this.controlHeads = new ControlHeadsStore(db);
     this.getMeta = db.prepare('SELECT value FROM meta WHERE key = ?').pluck();
     this.putMeta = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)');
   }

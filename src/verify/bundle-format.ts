@@ -77,6 +77,30 @@ export const bundlePeriodSchema = z
   })
   .describe('The reporting period whose close checkpoint is the anchor.');
 
+const controlReportSchema = z.looseObject({}).describe('The control report (contract, "Control reports"), recomputed by the verifier and compared.');
+
+export const shownHeadSchema = z.strictObject({
+  position: index,
+  controlId: z.string().min(1),
+  count: index,
+  chain: hexHash,
+  proof,
+});
+
+/**
+ * Present when the query is exactly a period and a control: then `entries` is the control's whole
+ * history up to the anchor (from index 0, not only the period), which is what its report reads.
+ */
+export const bundleControlSchema = z
+  .strictObject({
+    definition: bundleEntrySchema.nullable().describe('The definition in force: the history\'s control entry with the greatest index.'),
+    completeness: z
+      .strictObject({ controls: index, heads: z.array(shownHeadSchema).max(2) })
+      .describe("Heads of the anchor's control-heads tree proving the history complete (docs/completeness.md)."),
+    report: controlReportSchema,
+  })
+  .describe("A control's report with what proves it.");
+
 /** Everything but `entries`: what the verifier checks before the first entry. */
 export const bundleHeadSchema = z.strictObject({
   format: z.literal(BUNDLE_FORMAT),
@@ -92,6 +116,11 @@ export const bundleHeadSchema = z.strictObject({
   consistency: z
     .strictObject({ from: index, to: index, proof })
     .describe('RFC 9162 §2.1.4.1 consistency proof from the anchor to the latest checkpoint (empty when equal).'),
+  provisional: z
+    .literal(true)
+    .optional()
+    .describe('The period is still open: anchored at the latest checkpoint, not a close (contract version 1.1).'),
+  control: bundleControlSchema.optional(),
 });
 
 export const bundleSchema = bundleHeadSchema.extend({
@@ -105,6 +134,7 @@ export type BundleQuery = z.infer<typeof bundleQuerySchema>;
 export type BundlePeriod = z.infer<typeof bundlePeriodSchema>;
 export type BundleHead = z.infer<typeof bundleHeadSchema>;
 export type Bundle = z.infer<typeof bundleSchema>;
+export type BundleControl = z.infer<typeof bundleControlSchema>;
 
 /** Record filters of a query: when none is set, the bundle must hold every entry in its range. */
 export const RECORD_FILTERS = ['controlId', 'system', 'actor', 'subject'] as const;

@@ -16,8 +16,10 @@ import { JsonObjectScanner, JsonStructureError } from './json-object-scanner.js'
 import { problem, type BundleReport, type EntryVerdict, type Problem } from './report.js';
 
 const ENTRIES = 'entries';
-/** Every member but `entries`: all required, and no other is allowed. */
-const HEAD_MEMBERS = Object.keys(bundleHeadSchema.shape);
+/** Every required member but `entries` (the optional ones, when sent, come before the entries too). */
+const HEAD_MEMBERS = Object.entries(bundleHeadSchema.shape)
+  .filter(([, schema]) => !schema.safeParse(undefined).success)
+  .map(([key]) => key);
 
 export class BundleStreamVerifier {
   private readonly scanner = new JsonObjectScanner(ENTRIES, {

@@ -20,6 +20,7 @@ import type { VerifierKey, WitnessPolicy } from '../note/index.js';
 import { ZERO_HASH_HEX, type EvidenceRecord } from '../evidence/index.js';
 import { hasRecordFilters, type BundleHead } from './bundle-format.js';
 import { checkHead, type CheckedHead } from './bundle-head.js';
+import { ControlCheck } from './control-check.js';
 import { checkEntry, type CheckedEntry, type EntryContext } from './entry-checks.js';
 import { SignatureTracker } from './signatures.js';
 import { problem, type BundleReport, type EntryVerdict, type Problem, type TreeHead } from './report.js';
@@ -29,6 +30,8 @@ export interface VerifyOptions {
   fiscalYearStart?: number;
   /** A C2SP tlog-policy: the anchor checkpoint must carry its quorum of cosignatures. */
   policy?: WitnessPolicy;
+  /** Report bundles of a closed period: re-derive the contract's sample for this nonce and size. */
+  sample?: { nonce: string; size: number };
 }
 
 /** The last entry seen, for the chain, order and time checks of the next one. */
@@ -41,8 +44,9 @@ interface Linked {
 export class BundleVerifier {
   private readonly checked: CheckedHead;
   private readonly problems: Problem[];
-  private readonly ctx: EntryContext;
+  private ctx: EntryContext;
   private readonly complete: boolean;
+  private readonly control: ControlCheck | undefined;
   private previous: Linked | null = null;
   private expectedNext = 0;
   private after: CheckedEntry | null = null;
@@ -68,8 +72,15 @@ export class BundleVerifier {
     const head = this.checked.head;
     this.ctx = { c, fiscalYearStart: this.checked.fiscalYearStart, query: head?.query ?? {}, period: this.checked.periodBounds };
     this.complete = head !== null && !hasRecordFilters(head.query);
+    if (head?.control) {
+      // A report bundle holds the control's whole history, so its entries may precede the period.
+      this.control = new ControlCheck(c, head, this.checked.key, this.checked.anchor, this.checked.periodBounds, this.ctx, options.sample);
+      this.ctx = { ...this.ctx, period: null };
+    }
     if (head?.period) this.expectedNext = head.period.firstIndex;
     if (head) this.checkBoundaries(head);
+    // A report bundle's entries start at the control's first entry, not after period.before.
+    if (this.control) this.previous = null;
   }
 
   /** Records a bundle-level problem found by the reader (e.g. `entries` is not an array). */
@@ -83,6 +94,7 @@ export class BundleVerifier {
     const { verdict } = checked;
     if (verdict.index !== null) this.checkSequence(checked, verdict.index);
     if (checked.envelope) verdict.problems.push(...this.signatures.observe(checked.envelope));
+    this.control?.entry(verdict.index, checked.leafHash, checked.envelope);
     verdict.ok = verdict.problems.length === 0;
     this.count++;
     if (!verdict.ok) this.failures++;
@@ -109,6 +121,8 @@ export class BundleVerifier {
         this.fail(problem('BAD_BOUNDARY', `period.after: prev ${after.envelope.prev} is not the leaf hash of entry ${this.previous.index}`));
       }
     }
+    const control = this.control?.finish();
+    if (control) this.problems.push(...control.problems);
     const ok = this.problems.length === 0 && this.failures === 0 && this.checked.head !== null;
     const head = this.checked.head;
     return {
@@ -125,8 +139,10 @@ export class BundleVerifier {
         latest: treeHead(this.checked.latest),
         period: head?.period?.period ?? null,
         query: { ...(head?.query ?? {}) } as Record<string, string>,
-        complete: this.complete,
+        complete: this.complete || control?.result.complete === true,
         signatures: { ...this.signatures.counts },
+        ...(head?.provisional ? { provisional: true } : {}),
+        ...(control ? { control: control.result } : {}),
       },
     };
   }

@@ -47,6 +47,10 @@ export function summaryText(s: BundleSummary): string {
     s.ok ? 'RESULT: VERIFIED' : 'RESULT: NOT VERIFIED',
   ];
   if (s.period) lines.splice(1, 0, `period: ${s.period} (entries proved against its close checkpoint)`);
+  if (s.provisional) {
+    lines.splice(1, s.period ? 1 : 0, `PROVISIONAL: period ${s.period ?? '?'} is still open; entries are proved against the latest checkpoint, not a close, and may still change`);
+  }
+  if (s.control) lines.splice(lines.length - 1, 0, ...controlLines(s.control));
   return `${lines.join('\n')}\n`;
 }
 
@@ -57,8 +61,30 @@ function signatureLines(s: BundleSummary): string[] {
   return [unchecked ? `${line}; ${unchecked} not checked (their key was registered before the bundle's first entry)` : line];
 }
 
+/** A report bundle: the recomputed report, per rule the exceptions with their entries, and the sample. */
+function controlLines(c: NonNullable<BundleSummary['control']>): string[] {
+  const r = c.report;
+  if (!r) return ['report: could not be recomputed'];
+  const types = Object.entries(r.population.byType).map(([t, n]) => `${t} ${n}`).join(', ') || 'none';
+  const lines = [
+    `report: ${r.controlId} ${r.period}${r.provisional ? ' (PROVISIONAL, as of ' + r.asOf + ')' : ''}: ${r.result.toUpperCase()}` +
+      `, ${c.matches ? 'recomputed from the entries and equal to the one served' : 'DIFFERS from the one served'}`,
+    `  definition: ${r.definition === null ? 'none (no control record)' : `entry ${r.definition}`}`,
+    `  population: ${r.population.count} entries (${types}); ${c.complete ? 'proved complete by the anchor checkpoint\'s signed control heads' : 'NOT proved complete'}`,
+  ];
+  const byRule = new Map<string, string[]>();
+  for (const e of r.exceptions) {
+    const what = [e.credentialId && `credential ${e.credentialId}`, e.exceptionId && `exception ${e.exceptionId}`, e.due && `due ${e.due}`].filter(Boolean).join(', ');
+    byRule.set(e.rule, [...(byRule.get(e.rule) ?? []), `entry ${e.index}${what ? ` (${what})` : ''}`]);
+  }
+  for (const [rule, items] of byRule) lines.push(`  ${rule}: ${items.length} exception(s): ${items.join('; ')}`);
+  if (c.sample) lines.push(`  sample (nonce ${c.sample.nonce}, size ${c.sample.size}): entries ${c.sample.sample.map((x) => x.index).join(', ') || 'none'}`);
+  return lines;
+}
+
 function completenessLine(s: BundleSummary): string {
   if (!s.anchor) return 'completeness: unknown (no signed anchor)';
+  if (s.control?.complete) return "completeness: the control's whole history, proved by the anchor checkpoint's signed control heads";
   return s.complete
     ? 'completeness: no record filters, so every entry of the range had to be present'
     : 'completeness: record filters were used; entries left out by the producer cannot be detected';

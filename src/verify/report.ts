@@ -4,6 +4,8 @@
  * problem in the report.
  */
 
+import type { ControlCheckResult } from './control-check.js';
+
 export type ProblemCode =
   /** The value is not a bundle of the expected shape (a member missing, of the wrong type, unknown). */
   | 'BAD_SHAPE'
@@ -61,7 +63,12 @@ export type ProblemCode =
    * A check could not be carried out (the verifier itself failed, e.g. a bug or a broken crypto
    * provider): the input is NOT shown to be tampered, only not verified. Report it.
    */
-  | 'CHECK_FAILED';
+  | 'CHECK_FAILED'
+
+  /** A report bundle's history does not match the control head its anchor checkpoint signs (docs/completeness.md). */
+  | 'INCOMPLETE_HISTORY'
+  /** A report bundle's report differs from the one recomputed from its entries, or cannot be recomputed. */
+  | 'REPORT_MISMATCH';
 
 export interface Problem {
   code: ProblemCode;
@@ -107,6 +114,10 @@ export interface BundleSummary {
   complete: boolean;
   /** Signed entries: verified, or unchecked because their key was registered before the bundle's entries. */
   signatures: { verified: number; unchecked: number };
+  /** The period is still open: the anchor is the latest checkpoint, not its close (contract version 1.1). */
+  provisional?: boolean;
+  /** A report bundle: the report recomputed from the verified entries, and what was proved. */
+  control?: ControlCheckResult;
 }
 
 export interface BundleReport {

@@ -37,6 +37,11 @@ beforeAll(async () => {
   all.entries[4].leaf = flipBase64Byte(all.entries[4].leaf, sourceOffset(all.entries[4].leaf));
   inputs.tampered = JSON.stringify(all);
   inputs.truncated = inputs.q3.slice(0, inputs.q3.length / 2);
+  inputs.report = (await fetchBundle(t, { period: '2026-Q3', controlId: 'ITGC-AC-04' })).text;
+  const forged = JSON.parse(inputs.report);
+  forged.control.report.result = 'effective';
+  inputs.forgedReport = JSON.stringify(forged);
+  inputs.provisional = (await fetchBundle(t, { period: '2026-Q4' })).text;
   inputs.notJson = 'this is not a bundle\n';
   inputs.checkpoint = (await supertest(t.app).get('/v1/checkpoint').expect(200)).text;
   inputs.forgedCheckpoint = inputs.checkpoint.replace(/\n(\d+)\n/, (_m, size: string) => `\n${Number(size) + 1}\n`);
@@ -85,6 +90,9 @@ describe('the page says what the command says', () => {
     ['forgedCheckpoint', 'verify-checkpoint', false],
     ['proof', 'verify-proof', true],
     ['otherProof', 'verify-proof', false],
+    ['report', 'verify', true],
+    ['forgedReport', 'verify', false],
+    ['provisional', 'verify', true],
   ];
   it.each(cases)('%s: same text and JSON as `ledger %s`', async (input, command, ok) => {
     const file = path.join(dir.dir, input);
@@ -95,6 +103,15 @@ describe('the page says what the command says', () => {
     expect(view.ok).toBe(ok);
     expect(view.transcript).toBe(text.stdout);
     expect(view.json).toBe(json.stdout);
+  });
+
+  it('heads a report bundle with its control and result, and an open period as PROVISIONAL', async () => {
+    expect((await page(inputs.report!)).heading).toBe('VERIFIED: evidence bundle, 4 entries checked, period 2026-Q3, control ITGC-AC-04: undefined');
+    const forged = await page(inputs.forgedReport!);
+    expect(forged.findings.flatMap((f) => f.problems.map((p) => p.code))).toEqual(['REPORT_MISMATCH']);
+    expect((await page(inputs.provisional!)).heading).toBe(
+      'VERIFIED: evidence bundle, 3 entries checked, period 2026-Q4 (PROVISIONAL: period still open, not a close)',
+    );
   });
 
   it('names the tampered entry and its problem', async () => {

@@ -41,7 +41,7 @@ describe('verifier page: browser build', () => {
     const check = typecheckForBrowser(['web/main.ts']);
     expect(check.errors).toEqual([]);
     expect(check.projectFiles).toContain('src/verify/bundle-verifier.ts');
-  });
+  }, 120_000); // a whole tsc program: over 30 s on a loaded 2-core machine
 });
 
 describe('verifier page: one self-contained file', () => {

@@ -15,7 +15,7 @@ export const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
 /** Project files the page may contain, relative to the repository root. */
 export const ALLOWED_PROJECT_FILES: readonly RegExp[] = [
   /^web\/[\w-]+\.(?:ts|html)$/,
-  /^src\/(?:verify|merkle|note|evidence|tiles)\/[\w-]+\.ts$/,
+  /^src\/(?:verify|merkle|note|evidence|tiles|reports)\/[\w-]+\.ts$/,
   /^src\/crypto\/(?:noble|bytes|types)\.ts$/,
 ];
 

@@ -119,6 +119,18 @@ export const validExamples: Record<string, Record<string, unknown>> = {
     targetLeafHash: '9ac0f3e6b1d4a7c2e5f8b0d3a6c9e2f5b8d1a4c7e0f3b6d9a2c5e8f1b4d7a0c3',
     reason: 'A database password was posted in details.note of entry 41 (SEC-3301).',
   },
+  control: {
+    type: 'control',
+    controlId: 'ITGC-AC-07',
+    system: 'payments-api-prod',
+    actor: { id: 'grc-admin@corp.example', kind: 'human' },
+    subject: { id: 'iam-owner@corp.example', kind: 'human' },
+    occurredAt: '2026-07-01T09:00:00Z',
+    ticket: 'GRC-118',
+    frequency: 'continuous',
+    description: 'Service-account credentials are rotated at least every 90 days and revoked within a day of being scheduled.',
+    tests: { rotationMaxDays: 90, revocationGraceHours: 24, maxCredentialLifetimeDays: 365 },
+  },
 };
 
 /** A deep copy with `changes` applied; a value of `undefined` deletes that member. */

@@ -27,7 +27,7 @@ describe('evidence record JSON Schema', () => {
   it('has one closed object per type', () => {
     const options = evidenceRecordJsonSchema().oneOf as { properties: { type: { const: string } }; additionalProperties: boolean }[];
     expect(options.map((o) => o.properties.type.const)).toEqual([
-      'approval', 'revocation', 'rotation', 'access_review', 'credential_issuance', 'privileged_session', 'exception', 'change', 'redaction',
+      'approval', 'revocation', 'rotation', 'access_review', 'credential_issuance', 'privileged_session', 'exception', 'change', 'redaction', 'control',
     ]);
     for (const option of options) expect(option.additionalProperties).toBe(false);
   });

@@ -18,13 +18,27 @@ describe('evidence record, version 1', () => {
     expect(result).toEqual({ ok: true, record: validExamples[type] });
   });
 
+  it('rejects a control whose tests turn on an unknown rule or are out of range, naming the field', () => {
+    const base = validExamples.control!;
+    expect(validateRecord(variant(base, { tests: { rotationMaxDays: 0 } })).ok).toBe(false);
+    expect(validateRecord(variant(base, { tests: { rotationMaxDays: 3651 } })).ok).toBe(false);
+    expect(validateRecord(variant(base, { tests: { revocationGraceHours: 8761 } })).ok).toBe(false);
+    expect(validateRecord(variant(base, { tests: { requireTicket: 'yes' } })).ok).toBe(false);
+    const unknown = validateRecord(variant(base, { tests: { rotationMaxDay: 90 } }));
+    expect(unknown.ok).toBe(false);
+    if (!unknown.ok) expect(unknown.problems[0]!.field).toBe('tests.rotationMaxDay');
+    expect(validateRecord(variant(base, { tests: undefined })).ok).toBe(false);
+    expect(validateRecord(variant(base, { tests: {} })).ok).toBe(true);
+    expect(validateRecord(variant(base, { frequency: 'hourly' })).ok).toBe(false);
+  });
+
   it("accepts the contract's rotation example", () => {
     expect(validateRecord(contractRotationExample).ok).toBe(true);
   });
 
-  it('covers exactly the nine types of the contract', () => {
+  it('covers exactly the ten types of the contract (eight of evidence, redactions and control definitions)', () => {
     expect(Object.keys(validExamples).sort()).toEqual(
-      ['access_review', 'approval', 'change', 'credential_issuance', 'exception', 'privileged_session', 'redaction', 'revocation', 'rotation'],
+      ['access_review', 'approval', 'change', 'control', 'credential_issuance', 'exception', 'privileged_session', 'redaction', 'revocation', 'rotation'],
     );
   });
 
@@ -62,7 +76,7 @@ describe('required fields', () => {
 
   it('a record without type names type and lists the types', () => {
     expect(messagesOf(variant(validExamples.change!, { type: undefined }))).toEqual([
-      'type: is required; expected one of approval, revocation, rotation, access_review, credential_issuance, privileged_session, exception, change, redaction',
+      'type: is required; expected one of approval, revocation, rotation, access_review, credential_issuance, privileged_session, exception, change, redaction, control',
     ]);
   });
 
@@ -116,7 +130,7 @@ describe('enumerations', () => {
 
   it('rejects an unknown type, naming type', () => {
     expect(messagesOf(variant(validExamples.change!, { type: 'deploy' }))).toEqual([
-      'type: expected one of approval, revocation, rotation, access_review, credential_issuance, privileged_session, exception, change, redaction',
+      'type: expected one of approval, revocation, rotation, access_review, credential_issuance, privileged_session, exception, change, redaction, control',
     ]);
   });
 

@@ -9,6 +9,7 @@ import { nodeCrypto } from '../../src/crypto/node.js';
 import { bundleChunks, planBundle } from '../../src/ledger/bundle.js';
 import { BUNDLE_PAGE_SIZE } from '../../src/ledger/bundle-entries.js';
 import { verifyBundle } from '../../src/verify/index.js';
+import { summaryText } from '../../src/verify/print.js';
 import { openTestLedger, rotation, type TestLedger } from '../support/ledger.js';
 import { CONTROL_OF_INDEX, Q3_CLOSE_SIZE, Q3_FIRST_INDEX, TOTAL_ENTRIES, auth, fetchBundle, postBatch, quarterScenario } from '../verify/scenario.js';
 
@@ -46,9 +47,15 @@ describe('GET /v1/bundles: queries', () => {
     expect((await get({ actor: '' }).expect(400)).body.field).toBe('actor');
   });
 
-  it('answers 409 for a period that is still open', async () => {
-    const res = await get({ period: '2026-Q4' }).expect(409);
-    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+  it('answers a provisional bundle for a period that is still open, which the verifier reports as PROVISIONAL', async () => {
+    const { bundle } = await fetchBundle(t, { period: '2026-Q4' });
+    expect(bundle.provisional).toBe(true);
+    expect(bundle.anchor).toEqual(bundle.latest);
+    expect(indexesOf(bundle)).toEqual(range(Q3_CLOSE_SIZE, TOTAL_ENTRIES));
+    const report = verifyBundle(nodeCrypto, bundle, (await request(t.app).get('/v1/key')).body.verifierKey);
+    expect(report.ok).toBe(true);
+    expect(report.summary.provisional).toBe(true);
+    expect(summaryText(report.summary)).toContain('PROVISIONAL: period 2026-Q4 is still open');
   });
 
   it('answers 404 for a period that ended before the first entry', async () => {
@@ -64,8 +71,12 @@ describe('GET /v1/bundles: queries', () => {
 
   it('filters by controlId, system, actor and subject, within the period', async () => {
     const q3 = range(Q3_FIRST_INDEX, Q3_CLOSE_SIZE);
-    expect(indexesOf((await fetchBundle(t, { period: '2026-Q3', controlId: 'ITGC-AC-07' })).bundle)).toEqual(
+    expect(indexesOf((await fetchBundle(t, { period: '2026-Q3', controlId: 'ITGC-AC-07', system: 'payments-api-prod' })).bundle)).toEqual(
       q3.filter((i) => CONTROL_OF_INDEX[i] === 'ITGC-AC-07'),
+    );
+    // A period and a control alone: a report bundle, with the control's history from its first entry.
+    expect(indexesOf((await fetchBundle(t, { period: '2026-Q3', controlId: 'ITGC-AC-07' })).bundle)).toEqual(
+      range(0, Q3_CLOSE_SIZE).filter((i) => CONTROL_OF_INDEX[i] === 'ITGC-AC-07'),
     );
     // Without a period: everything below the latest checkpoint. approval(7) is the only workday-prod record.
     expect(indexesOf((await fetchBundle(t, { system: 'workday-prod' })).bundle)).toEqual([7]);

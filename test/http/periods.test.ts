@@ -90,16 +90,37 @@ describe('GET /v1/periods/{id}', () => {
     const res = await get('/v1/periods/FY2026').expect(200);
     expect(res.body).toMatchObject({ start: '2025-07-01T00:00:00.000Z', end: '2026-07-01T00:00:00.000Z', treeSize: 2 });
     await get('/v1/periods/2026-Q4').expect(200);
-    await get('/v1/periods/2027-Q1').expect(409);
+    expect((await get('/v1/periods/2027-Q1').expect(200)).body.provisional).toBe(true);
   });
 
-  it('answers 409 while a period is open or not yet closed', async () => {
+  it('answers an open period provisionally, anchored at the latest checkpoint (contract version 1.1)', async () => {
     await threeDays();
+    const latest = await request(t.app).get('/v1/checkpoint').expect(200);
     for (const id of ['2026-10-01', '2026-10', '2026-Q4', 'FY2026', 'FY2030']) {
-      const res = await get(`/v1/periods/${id}`).expect(409);
-      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-      expect(res.body.field).toBe('id');
+      const res = await get(`/v1/periods/${id}`).expect(200);
+      expect(res.body).toMatchObject({ period: id, provisional: true, treeSize: 6, checkpoint: latest.text });
     }
+    // The previous close of its kind, with the consistency proof up to the provisional anchor.
+    const day = (await get('/v1/periods/2026-10-01').expect(200)).body;
+    expect(day.previous).toMatchObject({ period: '2026-09-30', treeSize: 5 });
+    const verdict = verifyConsistency(nodeCrypto, {
+      oldSize: 5,
+      newSize: 6,
+      oldRoot: (await openServed((await get('/v1/periods/2026-09-30').expect(200)).body.checkpoint)).rootHash,
+      newRoot: (await openServed(day.checkpoint)).rootHash,
+      proof: day.previous.consistency.map(fromHex),
+    });
+    expect(verdict.ok).toBe(true);
+    // A close is never marked provisional.
+    expect((await get('/v1/periods/2026-09-30').expect(200)).body.provisional).toBeUndefined();
+  });
+
+  it('answers 409 for a period that has ended but whose close is not signed yet', async () => {
+    await threeDays();
+    t.now.ms = Date.parse('2026-10-02T00:00:00.500Z'); // 2026-10-01 ended; no tick has closed it
+    const res = await get('/v1/periods/2026-10-01').expect(409);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body.field).toBe('id');
   });
 
   it('answers 404 for a period that ended before the first entry', async () => {

@@ -20,14 +20,16 @@ let t: TestLedger;
 let key: string;
 let q3: any; // 2026-Q3, no record filters
 let latest: any; // no period, no filters
-let q3Control: any; // 2026-Q3, controlId ITGC-AC-04
+let q3Control: any; // 2026-Q3, controlId ITGC-AC-04 and system sap-fi-prod (a filtered bundle)
+let q3Report: any; // 2026-Q3, controlId ITGC-AC-04 alone (a report bundle)
 
 beforeAll(async () => {
   t = await quarterScenario();
   key = keyOf(t);
   q3 = (await fetchBundle(t, { period: '2026-Q3' })).bundle;
   latest = (await fetchBundle(t)).bundle;
-  q3Control = (await fetchBundle(t, { period: '2026-Q3', controlId: 'ITGC-AC-04' })).bundle;
+  q3Control = (await fetchBundle(t, { period: '2026-Q3', controlId: 'ITGC-AC-04', system: 'sap-fi-prod' })).bundle;
+  q3Report = (await fetchBundle(t, { period: '2026-Q3', controlId: 'ITGC-AC-04' })).bundle;
 });
 afterAll(() => t.cleanup());
 
@@ -154,6 +156,17 @@ describe('tampered entries', () => {
     const report = verify(b);
     expect(report.ok).toBe(true);
     expect(report.summary.complete).toBe(false);
+  });
+
+  it('tells an entry left out of a report bundle (period and controlId alone): the signed control head no longer matches', () => {
+    expect(q3Report.entries.map((e: { index: number }) => e.index)).toEqual([0, 2, 3, 5]); // the history, from the first entry
+    expect(verify(q3Report).ok).toBe(true);
+    expect(verify(q3Report).summary.complete).toBe(true);
+    const b = clone(q3Report);
+    b.entries.splice(1, 1);
+    const report = verify(b);
+    expect(report.ok).toBe(false);
+    expect(report.problems.map((p) => p.code)).toContain('INCOMPLETE_HISTORY');
   });
 
   it('rejects a late flag that the leaf does not support', () => {

@@ -9,6 +9,7 @@ import { onlyQuery } from '../query.js';
 import { Router, type Request, type Response } from 'express';
 import type { Ledger } from '../../ledger/ledger.js';
 import { bundleText, planBundle } from '../../ledger/bundle.js';
+import { isReportQuery, withControlSection } from '../../ledger/report-bundle.js';
 import { MAX_FILTER_LENGTH, type BundleQuery } from '../../verify/bundle-format.js';
 import { requireRole } from '../auth.js';
 import { badRequest } from '../problem.js';
@@ -40,7 +41,8 @@ function fileName(query: BundleQuery, anchorSize: number, gzip: boolean): string
 
 async function sendBundle(ledger: Ledger, req: Request, res: Response): Promise<void> {
   const query = readQuery(req.query);
-  const plan = planBundle(ledger, query, query.period === undefined ? undefined : periodParam('period', query.period, ledger.settings.fiscalYearStart));
+  let plan = planBundle(ledger, query, query.period === undefined ? undefined : periodParam('period', query.period, ledger.settings.fiscalYearStart));
+  if (isReportQuery(query)) plan = await withControlSection(ledger, plan);
   // JSON unless gzip is asked for explicitly (no Accept or */* gets JSON, the first listed).
   const gzip = req.accepts(['application/json', GZIP]) === GZIP;
   res.status(200);

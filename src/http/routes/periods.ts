@@ -7,6 +7,7 @@ import { onlyQuery } from '../query.js';
 import { Router } from 'express';
 import { PERIOD_KINDS, type PeriodKind } from '../../evidence/index.js';
 import type { Ledger } from '../../ledger/ledger.js';
+import { periodView } from '../../ledger/period-anchor.js';
 import { requireRole } from '../auth.js';
 import { badRequest } from '../problem.js';
 
@@ -30,7 +31,8 @@ export function periodRoutes(ledger: Ledger): Router {
 
   r.get('/v1/periods/:id', requireRole('auditor'), onlyQuery(), (req, res) => {
     const period = periodParam('id', req.params.id, ledger.settings.fiscalYearStart);
-    res.json(ledger.periods.view(period));
+    // Closed: the close; open (contract version 1.1): provisional, at the latest checkpoint.
+    res.json(periodView(ledger, period));
   });
 
   return r;
