@@ -41,23 +41,24 @@ BEGIN SELECT RAISE(ABORT, 'redactions are append-only'); END;
 CREATE TRIGGER redactions_no_delete BEFORE DELETE ON redactions
 BEGIN SELECT RAISE(ABORT, 'redactions are append-only'); END;
 
--- The one UPDATE an entry may ever see: its leaf and field copies emptied, its index, leaf hash
--- and receivedAt (which period closes count by) kept, once, under a committed redaction.
+-- The one UPDATE an entry may ever see: its leaf and field copies emptied, its index, leaf hash,
+-- receivedAt (which period closes count by) and controlId (a redacted entry stays in its control's
+-- population: contract, "Control reports") kept, once, under a committed redaction.
 DROP TRIGGER entries_no_update;
 CREATE TRIGGER entries_no_update BEFORE UPDATE ON entries
 WHEN NOT (
   EXISTS (SELECT 1 FROM redactions WHERE target_idx = OLD.idx)
   AND length(OLD.leaf) > 0 AND NEW.leaf = X''
   AND NEW.idx IS OLD.idx AND NEW.leaf_hash IS OLD.leaf_hash AND NEW.received_at IS OLD.received_at
-  AND NEW.source = '' AND NEW.type = '' AND NEW.control_id = '' AND NEW.system = ''
+  AND NEW.source = '' AND NEW.type = '' AND NEW.control_id IS OLD.control_id AND NEW.system = ''
   AND NEW.actor_id = '' AND NEW.subject_id = '' AND NEW.occurred_at = '')
 BEGIN SELECT RAISE(ABORT, 'entries are append-only (only a committed redaction empties a leaf)'); END;
 
--- A redacted entry's search rows held its field values: they may go (the leaf hash row stays),
+-- A redacted entry's search rows held its field values: they may go (the leaf hash and controlId rows stay),
 -- and are replaced by rows of the emptied values, which is what the indexer writes for it.
 DROP TRIGGER entry_search_no_delete;
 CREATE TRIGGER entry_search_no_delete BEFORE DELETE ON entry_search
 WHEN NOT (
-  OLD.field <> 0 AND OLD.value <> ''
+  OLD.field NOT IN (0, 2) AND OLD.value <> ''
   AND EXISTS (SELECT 1 FROM redactions r JOIN entries e ON e.idx = r.target_idx WHERE r.target_idx = OLD.idx AND e.leaf = X''))
 BEGIN SELECT RAISE(ABORT, 'the search index is append-only'); END;

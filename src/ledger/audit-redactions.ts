@@ -9,7 +9,8 @@ import { decodeLeaf, type EntryEnvelope } from '../evidence/index.js';
 import type { EntryRow, Store } from '../store/index.js';
 import type { FindingLog } from './audit-findings.js';
 
-const EMPTIED: readonly (keyof EntryRow)[] = ['source', 'type', 'controlId', 'system', 'actorId', 'subjectId', 'occurredAt'];
+/** A redacted entry keeps its controlId (it stays in its control's population; migration 007): every other copy is emptied. */
+const EMPTIED: readonly (keyof EntryRow)[] = ['source', 'type', 'system', 'actorId', 'subjectId', 'occurredAt'];
 
 export class RedactionChecker {
   #redactedSeen = 0;

@@ -9,7 +9,8 @@ import { SEARCH_FIELDS, SEARCH_FIELD_NAMES } from './search-store.js';
 import type { EntryRow } from './entry-row.js';
 
 /** The entries columns of each search field but the leaf hash, which a redacted entry keeps. */
-const EMPTIED_FIELDS = SEARCH_FIELD_NAMES.filter((f) => f !== 'leafHash');
+/** Every search field but the leaf hash and the control id, which a redacted entry keeps (migration 007). */
+const EMPTIED_FIELDS = SEARCH_FIELD_NAMES.filter((f) => f !== 'leafHash' && f !== 'controlId');
 
 export interface RedactionRow {
   /** The entry whose leaf was removed. */
@@ -83,7 +84,7 @@ function prepare(db: Db) {
     addApproval: db.prepare('INSERT INTO redaction_approvals (by_idx, target_idx, approver) VALUES (?, ?, ?)'),
     redactedBy: db.prepare('SELECT by_idx FROM redactions WHERE target_idx = ?').pluck(),
     addRedaction: db.prepare('INSERT INTO redactions (target_idx, by_idx) VALUES (?, ?)'),
-    empty: db.prepare(`UPDATE entries SET leaf = X'', source = '', type = '', control_id = '', system = '',
+    empty: db.prepare(`UPDATE entries SET leaf = X'', source = '', type = '', system = '',
       actor_id = '', subject_id = '', occurred_at = '' WHERE idx = ?`),
     deleteSearchRow: db.prepare('DELETE FROM entry_search WHERE field = ? AND value = ? AND idx = ?'),
     insertSearchRow: db.prepare("INSERT INTO entry_search (field, value, idx) VALUES (?, '', ?)"),

@@ -1,17 +1,15 @@
 /** `ledger audit` as a command: exit codes 0 / 1 / 2, human and `--json` output, `--key` forms. */
 import { copyFileSync, existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Readable } from 'node:stream';
 import Database from 'better-sqlite3';
-import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditCommand } from '../../src/cli/audit.js';
-import type { VerifyIo } from '../../src/cli/verify-io.js';
 import { nodeCrypto } from '../../src/crypto/node.js';
 import { formatVerifierKey, generateSignerKey, verifierKeyOf } from '../../src/note/index.js';
 import type { EvidenceRecord } from '../../src/evidence/index.js';
 import { approval, openTestLedger, TEST_ORIGIN } from '../support/ledger.js';
 import { tempDir } from '../support/tmp.js';
+import { runCommand, type Run } from '../support/run-command.js';
 import { savePristine } from '../support/tamper.js';
 
 const ENTRIES = 40;
@@ -35,37 +33,9 @@ beforeAll(async () => {
 
 afterAll(() => dir.cleanup());
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs `ledger audit ARGS` in-process, as main.ts wires it. */
-async function ledgerAudit(...args: string[]): Promise<Run> {
-  class Exit {
-    constructor(readonly code: number) {}
-  }
-  const run: Run = { code: 0, stdout: '', stderr: '' };
-  const io: VerifyIo = {
-    stdout: (text) => void (run.stdout += text),
-    stderr: (text) => void (run.stderr += text),
-    stdin: Readable.from([]),
-    stderrIsTTY: false,
-    setExitCode: (code) => void (run.code = code),
-    exit: (code) => {
-      throw new Exit(code);
-    },
-  };
-  const program = new Command('ledger').exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
-  program.addCommand(auditCommand(io));
-  try {
-    await program.parseAsync(['audit', ...args], { from: 'user' });
-  } catch (err) {
-    if (!(err instanceof Exit)) throw err;
-    run.code = err.code;
-  }
-  return run;
+function ledgerAudit(...args: string[]): Promise<Run> {
+  return runCommand(auditCommand, 'audit', args);
 }
 
 function copyWith(sql: string): string {

@@ -6,50 +6,20 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import path from 'node:path';
-import { Readable } from 'node:stream';
-import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportTilesCommand } from '../../src/cli/export-tiles.js';
-import type { VerifyIo } from '../../src/cli/verify-io.js';
 import type { EvidenceRecord } from '../../src/evidence/index.js';
 import { nodeCrypto } from '../../src/crypto/node.js';
 import { cosignCheckpoint, formatCosignerKey, generateCosignerKey, verifierKeyOf } from '../../src/note/index.js';
 import { approval, openTestLedger, TEST_ORIGIN, type TestLedger } from '../support/ledger.js';
 import { tempDir } from '../support/tmp.js';
+import { runCommand, type Run } from '../support/run-command.js';
 import { savePristine } from '../support/tamper.js';
 import { dirSource, readTlog, type TlogSource } from '../support/tlog-tiles-reader.js';
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs `ledger export-tiles ARGS` in-process, as main.ts wires it. */
-async function exportTiles(...args: string[]): Promise<Run> {
-  class Exit {
-    constructor(readonly code: number) {}
-  }
-  const run: Run = { code: 0, stdout: '', stderr: '' };
-  const io: VerifyIo = {
-    stdout: (text) => void (run.stdout += text),
-    stderr: (text) => void (run.stderr += text),
-    stdin: Readable.from([]),
-    stderrIsTTY: false,
-    setExitCode: (code) => void (run.code = code),
-    exit: (code) => {
-      throw new Exit(code);
-    },
-  };
-  const program = new Command('ledger').exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
-  program.addCommand(exportTilesCommand(io));
-  try {
-    await program.parseAsync(['export-tiles', ...args], { from: 'user' });
-  } catch (err) {
-    if (!(err instanceof Exit)) throw err;
-    run.code = err.code;
-  }
-  return run;
+function exportTiles(...args: string[]): Promise<Run> {
+  return runCommand(exportTilesCommand, 'export-tiles', args);
 }
 
 /** Every file under `dir`, relative, with its inode and modification time. */

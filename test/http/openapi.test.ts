@@ -80,8 +80,8 @@ describe('the OpenAPI document', () => {
     expect(post.requestBody.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/EvidenceRecord' });
     expect(post.security).toEqual([{ bearerToken: ['writer'] }]);
     expect(doc.paths['/v1/checkpoint'].get.security).toEqual([]);
-    expect(Object.keys(post.responses).sort()).toEqual(['200', '201', '400', '401', '403', '409', '413', '415', '503']);
-    expect(doc.components.schemas.EvidenceRecord.oneOf).toHaveLength(8);
+    expect(Object.keys(post.responses).sort()).toEqual(['200', '201', '400', '401', '403', '409', '410', '413', '415', '503']);
+    expect(doc.components.schemas.EvidenceRecord.oneOf).toHaveLength(10);
   });
 });
 

@@ -52,20 +52,20 @@ describe('ledger audit of a redacted log', () => {
   });
 
   it('reports a leaf removed without a redaction as tampering', () => {
-    const file = tampered((db) => db.prepare(`UPDATE entries SET leaf = X'', source = '', type = '', control_id = '', system = '', actor_id = '', subject_id = '', occurred_at = '' WHERE idx = 5`).run());
+    const file = tampered((db) => db.prepare(`UPDATE entries SET leaf = X'', source = '', type = '', system = '', actor_id = '', subject_id = '', occurred_at = '' WHERE idx = 5`).run());
     expect(codes(file)).toContain('LEAF_REMOVED');
     expect(audit(file).firstBadIndex).toBe(5);
   });
 
   it('reports a redaction pointed at another entry, or at a record that is no redaction', () => {
     const other = tampered((db) => {
-      db.prepare(`UPDATE entries SET leaf = X'', source = '', type = '', control_id = '', system = '', actor_id = '', subject_id = '', occurred_at = '' WHERE idx = 4`).run();
+      db.prepare(`UPDATE entries SET leaf = X'', source = '', type = '', system = '', actor_id = '', subject_id = '', occurred_at = '' WHERE idx = 4`).run();
       db.prepare('UPDATE redactions SET target_idx = 4 WHERE target_idx = 2').run();
     });
     expect(codes(other)).toContain('REDACTION_INVALID');
     const notRedaction = tampered((db) => {
       db.pragma('foreign_keys = OFF');
-      db.prepare(`UPDATE entries SET leaf = X'', source = '', type = '', control_id = '', system = '', actor_id = '', subject_id = '', occurred_at = '' WHERE idx = 3`).run();
+      db.prepare(`UPDATE entries SET leaf = X'', source = '', type = '', system = '', actor_id = '', subject_id = '', occurred_at = '' WHERE idx = 3`).run();
       db.prepare('INSERT INTO redactions (target_idx, by_idx) VALUES (3, 7)').run();
     });
     expect(codes(notRedaction)).toContain('REDACTION_INVALID');
@@ -100,7 +100,7 @@ describe('the database refuses every other change (triggers)', () => {
   };
 
   it('refuses emptying a leaf no redaction names, or changing anything else of an entry', () => {
-    expect(attempt(`UPDATE entries SET leaf = X'', source = '', type = '', control_id = '', system = '', actor_id = '', subject_id = '', occurred_at = '' WHERE idx = 5`)).toMatch(/append-only/);
+    expect(attempt(`UPDATE entries SET leaf = X'', source = '', type = '', system = '', actor_id = '', subject_id = '', occurred_at = '' WHERE idx = 5`)).toMatch(/append-only/);
     expect(attempt(`UPDATE entries SET source = 'x' WHERE idx = 2`)).toMatch(/append-only/);
     expect(attempt(`UPDATE entries SET leaf_hash = zeroblob(32) WHERE idx = 2`)).toMatch(/append-only/);
     expect(attempt('DELETE FROM entries WHERE idx = 2')).toMatch(/append-only/);

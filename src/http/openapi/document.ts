@@ -13,6 +13,8 @@ import { metricsDocs } from '../routes/metrics.doc.js';
 import { openApiDocs } from '../routes/openapi.doc.js';
 import { periodDocs } from '../routes/periods.doc.js';
 import { proofDocs } from '../routes/proofs.doc.js';
+import { redactionDocs } from '../routes/redactions.doc.js';
+import { reportDocs } from '../routes/reports.doc.js';
 import { sourceKeyDocs } from '../routes/source-keys.doc.js';
 import { tlogDocs } from '../routes/tlog.doc.js';
 import { tokenDocs } from '../routes/tokens.doc.js';
@@ -34,6 +36,8 @@ export const ROUTE_DOCS: readonly RouteDoc[] = [
   ...tlogDocs,
   ...metricsDocs,
   ...openApiDocs,
+  ...reportDocs,
+  ...redactionDocs,
 ];
 
 export const PROBLEM_MEDIA_TYPE = 'application/problem+json';
@@ -102,6 +106,7 @@ const PROBLEM_TEXT: Record<number, string> = {
   403: "The token's role may not do this.",
   404: 'Not found.',
   409: 'Conflict.',
+  410: 'Gone: the entry was redacted (its leaf bytes were removed).',
   413: 'The body is too large.',
   415: 'The body is not UTF-8 application/json.',
   503: 'Unavailable for now (back-pressure, storage, no checkpoint yet): retry after Retry-After seconds.',

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { PERIOD_KINDS, envelopeSchema, evidenceRecordSchema } from '../../evidence/index.js';
+import { RULES } from '../../reports/types.js';
 import { tokenRequest } from '../routes/tokens.js';
 import { ROLES } from '../tokens.js';
 
@@ -67,10 +68,24 @@ export const EntryView = named(
   }),
 );
 
+export const RedactedEntry = named(
+  'RedactedEntry',
+  z
+    .strictObject({
+      index,
+      leafHash: hashHex,
+      redacted: z.strictObject({ by: index.meta({ description: 'The index of the redaction entry that removed the leaf.' }) }),
+    })
+    .meta({ description: 'Contract, "Redaction": an entry whose leaf bytes were removed; its index and leaf hash (and every proof) remain.' }),
+);
+
+/** An entry as reads answer it: whole, or by hash only once redacted. */
+export const EntryOrRedacted = named('EntryOrRedacted', z.union([EntryView, RedactedEntry]));
+
 export const EntryList = named(
   'EntryList',
   z.strictObject({
-    entries: z.array(EntryView),
+    entries: z.array(EntryOrRedacted),
     next: index.nullable().meta({ description: 'Pass as `after` for the next page; null at the end.' }),
   }),
 );
@@ -115,6 +130,7 @@ export const PeriodClose = named(
     checkpoint: z.string().meta({ description: 'The signed checkpoint note at treeSize (with the cosignature lines held).' }),
     previous: z.strictObject({ period: z.string(), treeSize: index, consistency: z.array(hashHex) }).nullable(),
     witnessed: CloseWitnessing.optional(),
+    provisional: z.literal(true).optional().meta({ description: 'Contract version 1.1: the period is still open; the answer is anchored at the latest checkpoint.' }),
   }),
 );
 
@@ -155,6 +171,10 @@ export const Readiness = named(
     haltReason: z.string().optional(),
     lastTickError: z.string().optional(),
     witnessing: WitnessingHealth.optional(),
+    preparation: z
+      .strictObject({ threads: index, wanted: index, lastError: z.string().optional() })
+      .optional()
+      .meta({ description: 'The preparation threads (LEDGER_PREPARE_THREADS): running, wanted, and the last failure.' }),
     stale: z.string().optional(),
   }),
 );
@@ -173,3 +193,96 @@ export const IssuedToken = named(
 );
 
 export const PeriodKindSchema = z.enum(PERIOD_KINDS as unknown as [string, ...string[]]);
+
+export const AppendedRedaction = named(
+  'AppendedRedaction',
+  z.strictObject({
+    index,
+    leafHash: hashHex,
+    leaf: base64,
+    entry: EntryEnvelope,
+    redaction: z.strictObject({
+      target: index.meta({ description: 'The entry to redact.' }),
+      approvals: index.meta({ description: 'Distinct admins who have asked so far.' }),
+      required: index.meta({ description: 'LEDGER_REDACTION_APPROVALS.' }),
+      applied: z.boolean().meta({ description: "Whether the target's leaf bytes were removed by this request." }),
+    }),
+  }),
+);
+
+
+const reportAnchor = z.strictObject({ treeSize: index, rootHash: hashHex });
+const reportResult = z.enum(['undefined', 'exceptions', 'no_evidence', 'effective']);
+
+export const ControlReport = named(
+  'ControlReport',
+  z
+    .strictObject({
+      v: z.literal(1),
+      period: z.string(),
+      controlId: z.string(),
+      provisional: z.boolean(),
+      asOf: timestamp,
+      anchor: reportAnchor,
+      definition: index.nullable().meta({ description: "The index of the control's definition entry, or null." }),
+      population: z.strictObject({ count: index, byType: z.record(z.string(), index) }),
+      exceptions: z.array(
+        z.strictObject({
+          rule: z.enum(RULES),
+          index,
+          credentialId: z.string().optional(),
+          exceptionId: z.string().optional(),
+          due: timestamp.optional(),
+        }),
+      ),
+      result: reportResult,
+    })
+    .meta({ description: 'Contract, "Control reports (version 1)": one control\'s report for a period.' }),
+);
+
+export const ReportSummary = named(
+  'ReportSummary',
+  z.strictObject({
+    period: z.string(),
+    provisional: z.boolean(),
+    asOf: timestamp,
+    anchor: reportAnchor,
+    controls: z.array(
+      z.strictObject({ controlId: z.string(), definition: index.nullable(), population: index, exceptions: index, result: reportResult }),
+    ),
+  }),
+);
+
+export const Sample = named(
+  'Sample',
+  z.strictObject({
+    period: z.string(),
+    controlId: z.string(),
+    nonce: z.string(),
+    size: index,
+    anchor: reportAnchor,
+    seed: z.string(),
+    sample: z.array(z.strictObject({ index, leafHash: hashHex })),
+  }),
+);
+
+export const MonitorView = named(
+  'MonitorView',
+  z.strictObject({
+    controlId: z.string(),
+    asOf: timestamp,
+    anchor: reportAnchor,
+    definition: index.nullable(),
+    items: z.array(
+      z.strictObject({
+        rule: z.enum(['rotation_overdue', 'remediation_overdue', 'revocation_pending']),
+        due: timestamp,
+        credentialId: z.string().optional(),
+        exceptionId: z.string().optional(),
+        subject: z.string().optional(),
+        entitlement: z.string().optional(),
+        entries: z.array(z.strictObject({ index, leafHash: hashHex, entry: EntryEnvelope.nullable() })),
+      }),
+    ),
+  }),
+);

@@ -38,6 +38,6 @@ export const checkpointDocs: RouteDoc[] = [
     tags: ['checkpoints'],
     access: 'public',
     answers: { 200: { description: 'The key.', json: LogKey } },
-    problems: [],
+    problems: [400],
   },
 ];

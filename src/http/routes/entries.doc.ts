@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { EVIDENCE_TYPES } from '../../evidence/index.js';
 import { filterParam, indexParam, type RouteDoc } from '../openapi/route-doc.js';
-import { AppendedBatch, AppendedEntry, BatchRequest, EntryList, EntryView, EvidenceRecord } from '../openapi/shapes.js';
+import { AppendedBatch, AppendedEntry, BatchRequest, EntryList, EntryOrRedacted, EvidenceRecord } from '../openapi/shapes.js';
 
 const idempotency = {
   'Idempotency-Key': {
@@ -14,7 +14,7 @@ const idempotency = {
     schema: z.string(),
   },
 };
-const appendProblems = [400, 409, 503];
+const appendProblems = [400, 409, 410, 503];
 
 export const entryDocs: RouteDoc[] = [
   {
@@ -75,7 +75,7 @@ export const entryDocs: RouteDoc[] = [
     tags: ['entries'],
     access: ['auditor'],
     params: z.object({ index: indexParam('The entry index.') }),
-    answers: { 200: { description: 'The entry.', json: EntryView } },
+    answers: { 200: { description: 'The entry, or by hash only once redacted.', json: EntryOrRedacted } },
     problems: [400, 404],
   },
   {
@@ -87,6 +87,6 @@ export const entryDocs: RouteDoc[] = [
     params: z.object({ index: indexParam('The entry index.') }),
     query: z.object({ treeSize: indexParam('Prove against the checkpoint at this size (default: the latest).', 1).optional() }),
     answers: { 200: { description: 'The tlog-proof text.', media: { 'text/plain': 'C2SP tlog-proof (c2sp.org/tlog-proof).' } } },
-    problems: [400, 404],
+    problems: [400, 404, 410],
   },
 ];

@@ -10,7 +10,7 @@ export const healthDocs: RouteDoc[] = [
     tags: ['operations'],
     access: 'public',
     answers: { 200: { description: 'Alive.', json: Liveness } },
-    problems: [],
+    problems: [400],
   },
   {
     method: 'get',
@@ -22,6 +22,6 @@ export const healthDocs: RouteDoc[] = [
       200: { description: 'Ready.', json: Readiness },
       503: { description: 'Not ready (same shape), with Retry-After.', json: Readiness, headers: { 'Retry-After': 'Seconds.' } },
     },
-    problems: [],
+    problems: [400],
   },
 ];

@@ -10,6 +10,6 @@ export const metricsDocs: RouteDoc[] = [
     tags: ['operations'],
     access: ['admin'],
     answers: { 200: { description: 'The metrics.', media: { 'text/plain': 'Prometheus text format, version 0.0.4.' } } },
-    problems: [404],
+    problems: [400, 404],
   },
 ];

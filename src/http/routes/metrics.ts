@@ -7,6 +7,7 @@ import { Router } from 'express';
 import type { Metrics } from '../../metrics/metrics.js';
 import type { MetricsAccess } from '../../config.js';
 import { requireRole } from '../auth.js';
+import { onlyQuery } from '../query.js';
 
 export type { MetricsAccess };
 
@@ -14,7 +15,7 @@ export function metricsRoutes(metrics: Metrics, access: MetricsAccess): Router {
   const r = Router();
   if (access === 'off') return r;
   const guard = access === 'admin' ? [requireRole('admin')] : [];
-  r.get('/metrics', ...guard, async (_req, res) => {
+  r.get('/metrics', ...guard, onlyQuery(), async (_req, res) => {
     const text = await metrics.text();
     res.set('Cache-Control', 'no-store').type(metrics.contentType).send(text);
   });

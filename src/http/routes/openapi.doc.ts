@@ -10,6 +10,6 @@ export const openApiDocs: RouteDoc[] = [
     tags: ['operations'],
     access: 'public',
     answers: { 200: { description: 'The OpenAPI 3.1 document.', json: z.looseObject({ openapi: z.string() }) } },
-    problems: [],
+    problems: [400],
   },
 ];

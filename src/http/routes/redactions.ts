@@ -13,8 +13,9 @@ import { requireRole } from '../auth.js';
 import { jsonBody } from '../json-body.js';
 import { parseIndexParam } from '../params.js';
 import { badRequest } from '../problem.js';
+import { onlyQuery } from '../query.js';
 
-const redactionBody = z.strictObject({
+export const redactionBody = z.strictObject({
   reason: z.string().min(1).max(MAX_REASON_LENGTH),
   ticket: z.string().min(1).max(MAX_ID_LENGTH),
 });
@@ -22,7 +23,7 @@ const redactionBody = z.strictObject({
 export function redactionRoutes(ledger: Ledger): Router {
   const r = Router();
 
-  r.post('/v1/entries/:index/redaction', requireRole('admin'), jsonBody(), async (req, res) => {
+  r.post('/v1/entries/:index/redaction', requireRole('admin'), onlyQuery(), jsonBody(), async (req, res) => {
     const targetIndex = parseIndexParam('index', req.params.index);
     const parsed = redactionBody.safeParse(req.body);
     if (!parsed.success) {

@@ -14,10 +14,7 @@ import { MAX_SAMPLE_SIZE, isValidNonce } from '../../reports/index.js';
 import { requireRole } from '../auth.js';
 import { parseIndexParam } from '../params.js';
 import { badRequest } from '../problem.js';
-
-function onlyParams(query: Record<string, unknown>, known: readonly string[]): void {
-  for (const k of Object.keys(query)) if (!known.includes(k)) throw badRequest(`unknown query parameter ${k}`, k);
-}
+import { onlyQuery } from '../query.js';
 
 function stringParam(query: Record<string, unknown>, name: string, max: number, required: boolean): string | undefined {
   const v = query[name];
@@ -44,16 +41,14 @@ export function reportRoutes(ledger: Ledger): Router {
   const reports = new ReportService(ledger);
   const fiscal = (): number => ledger.settings.fiscalYearStart;
 
-  r.get('/v1/reports/:period', requireRole('auditor'), async (req, res) => {
-    onlyParams(req.query, ['controlId']);
+  r.get('/v1/reports/:period', requireRole('auditor'), onlyQuery('controlId'), async (req, res) => {
     const period = periodOf(req.params.period, 'period', fiscal());
     const controlId = stringParam(req.query, 'controlId', MAX_CONTROL_ID_LENGTH, false);
     const anchor = reports.anchor(period);
     res.json(controlId === undefined ? await reports.summary(anchor) : (await reports.report(anchor, controlId)).report);
   });
 
-  r.get('/v1/samples', requireRole('auditor'), async (req, res) => {
-    onlyParams(req.query, ['period', 'controlId', 'size', 'nonce']);
+  r.get('/v1/samples', requireRole('auditor'), onlyQuery('period', 'controlId', 'size', 'nonce'), async (req, res) => {
     const period = periodOf(stringParam(req.query, 'period', 64, true), 'period', fiscal());
     const controlId = stringParam(req.query, 'controlId', MAX_CONTROL_ID_LENGTH, true)!;
     const size = parseIndexParam('size', req.query.size, { min: 1, max: MAX_SAMPLE_SIZE });
@@ -62,8 +57,7 @@ export function reportRoutes(ledger: Ledger): Router {
     res.json(await reports.sample(reports.anchor(period), controlId, size, nonce));
   });
 
-  r.get('/v1/monitor', requireRole('auditor'), async (req, res) => {
-    onlyParams(req.query, ['controlId']);
+  r.get('/v1/monitor', requireRole('auditor'), onlyQuery('controlId'), async (req, res) => {
     const controlId = stringParam(req.query, 'controlId', MAX_CONTROL_ID_LENGTH, true)!;
     res.json(await monitorControl(ledger, controlId));
   });

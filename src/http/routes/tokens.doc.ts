@@ -22,6 +22,6 @@ export const tokenDocs: RouteDoc[] = [
     access: ['admin'],
     params: z.object({ id: z.string().meta({ description: 'The token id (tok_...).' }) }),
     answers: { 204: { description: 'Revoked.' } },
-    problems: [404],
+    problems: [400, 404],
   },
 ];

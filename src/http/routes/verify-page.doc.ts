@@ -9,6 +9,6 @@ export const verifyPageDocs: RouteDoc[] = [
     tags: ['operations'],
     access: 'public',
     answers: { 200: { description: 'The page.', media: { 'text/html': 'One self-contained HTML file.' } } },
-    problems: [404],
+    problems: [400, 404],
   },
 ];
