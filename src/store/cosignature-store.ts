@@ -1,6 +1,7 @@
 /** Witness cosignatures of signed checkpoints (the witness-cosignatures migration). Append-only. */
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './db.js';
+import { lazyStatements } from './lazy-statements.js';
 
 export interface CosignatureRow {
   treeSize: number;
@@ -31,9 +32,11 @@ const SQL = {
 } as const;
 
 export class CosignatureStore {
-  private readonly prepared = new Map<keyof typeof SQL, Statement>();
+  private readonly stmt: (name: keyof typeof SQL) => Statement;
 
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: Db) {
+    this.stmt = lazyStatements(db, SQL);
+  }
 
   /** Stores a cosignature; false when one from that key is already held for that checkpoint. */
   add(row: CosignatureRow): boolean {
@@ -84,12 +87,4 @@ export class CosignatureStore {
   }
 
   /** Prepared on first use: a read-only open of a database from before the migration still works. */
-  private stmt(name: keyof typeof SQL): Statement {
-    let s = this.prepared.get(name);
-    if (!s) {
-      s = this.db.prepare(SQL[name]);
-      this.prepared.set(name, s);
-    }
-    return s;
-  }
 }

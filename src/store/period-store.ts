@@ -1,6 +1,7 @@
 /** Reporting-period closes: one append-only row per closed period (migration 002). */
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './db.js';
+import { lazyStatements } from './lazy-statements.js';
 
 export type PeriodCloseKind = 'day' | 'month' | 'quarter' | 'year';
 
@@ -28,9 +29,15 @@ const SQL = {
 } as const;
 
 export class PeriodStore {
-  private readonly prepared = new Map<keyof typeof SQL, Statement>();
+  /**
+   * Prepared on first use, not in the constructor: a read-only open skips migrations, and a
+   * database from before migration 002 must still open for the log's own audit.
+   */
+  private readonly stmt: (name: keyof typeof SQL) => Statement;
 
-  constructor(private readonly db: Db) {}
+  constructor(db: Db) {
+    this.stmt = lazyStatements(db, SQL);
+  }
 
   /** Records a close; a second close of the same period violates the primary key. */
   add(row: PeriodCloseRow): void {
@@ -54,18 +61,5 @@ export class PeriodStore {
   /** The latest end of any recorded close: where closing resumes after a restart. */
   lastClosedEnd(): string | undefined {
     return (this.stmt('lastEnd').pluck().get() as string | null) ?? undefined;
-  }
-
-  /**
-   * Prepared on first use, not in the constructor: a read-only open skips migrations, and a
-   * database from before migration 002 must still open for the log's own audit.
-   */
-  private stmt(name: keyof typeof SQL): Statement {
-    let s = this.prepared.get(name);
-    if (!s) {
-      s = this.db.prepare(SQL[name]);
-      this.prepared.set(name, s);
-    }
-    return s;
   }
 }
