@@ -34,7 +34,7 @@ export function backupCommand(io: VerifyIo = processIo()): Command {
         return io.setExitCode(EXIT_USAGE);
       }
       try {
-        const s = await backupDatabase(source.db, opts.to);
+        const s = await backupDatabase(source.sqlite, opts.to);
         io.stdout(`backup ${s.file}: ${s.treeSize} entries, newest checkpoint ${s.checkpointSize}, ${s.bytes} bytes\n`);
       } catch (err) {
         io.stderr(`ledger backup: ${(err as Error).message}\n`);

@@ -82,7 +82,7 @@ export async function restoreLedger(o: RestoreOptions): Promise<RestoreSummary> 
     const source = openBackup(o.from);
     try {
       o.onStep?.(`copying ${o.from} to ${staging}`);
-      await backupDatabase(source.db, staging);
+      await backupDatabase(source.sqlite, staging);
     } finally {
       source.close();
     }

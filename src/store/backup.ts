@@ -6,7 +6,7 @@
 import { closeSync, existsSync, fsyncSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { Db } from './db.js';
+import type { SqliteDb } from './db.js';
 import { StoreError, asStoreError } from './errors.js';
 
 /**
@@ -34,7 +34,7 @@ export interface BackupSummary {
  * file first, turned into one self-contained file (rollback journal, no `-wal` to carry along),
  * checked, fsynced, then renamed into place. A crash leaves either no `dest` or a whole one.
  */
-export async function backupDatabase(source: Db, dest: string): Promise<BackupSummary> {
+export async function backupDatabase(source: SqliteDb, dest: string): Promise<BackupSummary> {
   if (existsSync(dest)) throw new StoreError('UNAVAILABLE', `backup target ${dest} already exists; choose a new file name`);
   const partial = `${dest}.partial`;
   removeDatabaseFiles(partial);

@@ -3,6 +3,7 @@
  * Only rows: what a head is and how it is folded lives in src/reports/control-heads.ts.
  */
 import type { Db } from './db.js';
+import { hasTable } from './sql.js';
 
 export interface StoredHead {
   controlId: string;
@@ -19,7 +20,7 @@ export class ControlHeadsStore {
 
   constructor(db: Db) {
     this.entryHeads = db.prepare('SELECT control_id AS controlId, leaf_hash AS leafHash FROM entries WHERE idx >= ? AND idx < ? ORDER BY idx');
-    this.available = db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'control_head_sizes'").get() !== undefined;
+    this.available = hasTable(db, 'control_head_sizes');
     this.stmts = this.available
       ? {
           sizeAtOrBelow: db.prepare('SELECT max(tree_size) FROM control_head_sizes WHERE tree_size <= ?').pluck(),

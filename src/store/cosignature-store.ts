@@ -1,7 +1,8 @@
 /** Witness cosignatures of signed checkpoints (the witness-cosignatures migration). Append-only. */
-import type { Statement } from 'better-sqlite3';
+import type { SqlStatement as Statement } from './sql.js';
 import type { Db } from './db.js';
 import { lazyStatements } from './lazy-statements.js';
+import { hasTable } from './sql.js';
 
 export interface CosignatureRow {
   treeSize: number;
@@ -18,8 +19,8 @@ export interface CosignatureRow {
 const COLUMNS = 'tree_size AS treeSize, cosigner, key_hash AS keyHash, "timestamp" AS timestamp, line, witness_key AS witnessKey, received_at AS receivedAt';
 
 const SQL = {
-  insert: `INSERT OR IGNORE INTO cosignatures (tree_size, cosigner, key_hash, "timestamp", line, witness_key, received_at)
-    VALUES (@treeSize, @cosigner, @keyHash, @timestamp, @line, @witnessKey, @receivedAt)`,
+  insert: `INSERT INTO cosignatures (tree_size, cosigner, key_hash, "timestamp", line, witness_key, received_at)
+    VALUES (@treeSize, @cosigner, @keyHash, @timestamp, @line, @witnessKey, @receivedAt) ON CONFLICT DO NOTHING`,
   forCheckpoint: `SELECT ${COLUMNS} FROM cosignatures WHERE tree_size = ? ORDER BY cosigner, key_hash`,
   lastOf: 'SELECT MAX(tree_size) FROM cosignatures WHERE cosigner = ? AND key_hash = ?',
   has: 'SELECT 1 FROM cosignatures WHERE tree_size = ? AND cosigner = ? AND key_hash = ?',
@@ -79,7 +80,7 @@ export class CosignatureStore {
 
   /** False for a database from before the witness-cosignatures migration (opened read-only by an audit). */
   exists(): boolean {
-    return this.db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'cosignatures'").get() !== undefined;
+    return hasTable(this.db, 'cosignatures');
   }
 
   *iterate(): Generator<CosignatureRow> {

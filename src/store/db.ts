@@ -4,7 +4,12 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { StoreError, asStoreError } from './errors.js';
 
-export type Db = Database.Database;
+import type { SqlDb } from './sql.js';
+
+/** What the stores are written against: SQLite here, or PostgreSQL (pg/pg-db.ts). */
+export type Db = SqlDb;
+/** A better-sqlite3 connection, for what only SQLite has (pragmas, online backup). */
+export type SqliteDb = Database.Database;
 
 // How long a statement waits for a lock held by someone else before failing (SQLITE_BUSY ->
 // 503). The writer never waits on its own readers (WAL), and better-sqlite3 waits on the event
@@ -37,9 +42,9 @@ export interface OpenOptions {
  * entry survives power loss. better-sqlite3 reopens an existing WAL database at NORMAL,
  * so FULL is set on every open and then read back.
  */
-export function openDatabase(file: string, options: OpenOptions = {}): Db {
+export function openDatabase(file: string, options: OpenOptions = {}): SqliteDb {
   if (file !== ':memory:' && !options.readonly) mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  let db: Db;
+  let db: SqliteDb;
   try {
     db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
   } catch (err) {
@@ -82,7 +87,7 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
  * A commit is the only honest test: SQLite may hold a rolled-back write in memory and never
  * touch the disk. Throws a StoreError (`UNAVAILABLE`, `CORRUPT`) saying why not.
  */
-export function probeWritable(db: Db): void {
+export function probeWritable(db: SqliteDb): void {
   try {
     db.pragma(`busy_timeout = ${PROBE_BUSY_TIMEOUT_MS}`);
     db.transaction(() => {

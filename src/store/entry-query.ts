@@ -4,9 +4,10 @@
  * by scanning `entries` (bounded by the indexer's lag). Both parts come in index order and the
  * indexed part lies wholly before the tail, so the merge is a concatenation.
  */
-import type { Statement } from 'better-sqlite3';
+import type { SqlStatement as Statement } from './sql.js';
 import type { Db } from './db.js';
 import { entryColumns, toEntryRow, type EntryFilter, type EntryRow } from './entry-row.js';
+import { storedSearchValue } from './sql.js';
 import { SEARCH_FIELDS, type SearchField, type SearchStore } from './search-store.js';
 
 type StringFilter = 'type' | 'controlId' | 'system' | 'actorId' | 'subjectId' | 'source';
@@ -66,7 +67,7 @@ export class EntryQuery {
       ${filter.afterIndex !== undefined ? 'AND s.idx > ?' : ''} ${filter.beforeIndex !== undefined ? 'AND s.idx < ?' : ''}
       ${c.sql.map((s) => `AND ${s}`).join(' ')}
       ORDER BY s.idx LIMIT ?`;
-    const args = [SEARCH_FIELDS[lookup.field], filter[lookup.key], through];
+    const args = [SEARCH_FIELDS[lookup.field], storedSearchValue(this.db, filter[lookup.key]), through];
     if (filter.afterIndex !== undefined) args.push(filter.afterIndex);
     if (filter.beforeIndex !== undefined) args.push(filter.beforeIndex);
     return this.statement(sql).all(...args, ...c.args, limit).map(toEntryRow);

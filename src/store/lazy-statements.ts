@@ -1,5 +1,5 @@
 /** Statements prepared on first use: a table that an old database lacks until migrated costs nothing until it is read. */
-import type { Statement } from 'better-sqlite3';
+import type { SqlStatement as Statement } from './sql.js';
 import type { Db } from './db.js';
 
 /** Returns a lookup that prepares `sql[name]` once, on its first use, and reuses it after. */

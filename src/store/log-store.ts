@@ -8,6 +8,7 @@ import { EntryQuery } from './entry-query.js';
 import { entryColumns, toEntryRow, type EntryFilter, type EntryRow } from './entry-row.js';
 import type { SearchStore } from './search-store.js';
 import { StoreError } from './errors.js';
+import { dialectOf } from './sql.js';
 
 export type { EntryRow, EntryFilter } from './entry-row.js';
 
@@ -90,9 +91,11 @@ export class LogStore implements NodeReader {
    * exactly when level >= 1 and (i + 1) * 2^level <= size, i.e. i < size >> level.
    */
   *nodesOutside(size: number): Generator<{ level: unknown; index: unknown }> {
+    // PostgreSQL's columns are typed; SQLite's accept any value, so there the type is checked too.
+    const typed = dialectOf(this.db) === 'postgres' ? '' : "typeof(level) = 'integer' AND typeof(idx) = 'integer' AND";
     const stmt = this.db.prepare(`SELECT level, idx AS "index" FROM nodes
-      WHERE NOT (typeof(level) = 'integer' AND typeof(idx) = 'integer' AND level BETWEEN 1 AND 62
-                 AND idx >= 0 AND idx < (CAST(? AS INTEGER) >> level))
+      WHERE NOT (${typed} level BETWEEN 1 AND 62
+                 AND idx >= 0 AND idx < (CAST(? AS BIGINT) >> CAST(level AS INTEGER)))
       ORDER BY level, idx`);
     yield* stmt.iterate(size) as IterableIterator<{ level: unknown; index: unknown }>;
   }

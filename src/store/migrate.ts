@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Db } from './db.js';
+import type { SqliteDb } from './db.js';
 import { StoreError } from './errors.js';
 
 const FILE_NAME = /^(\d{3})_[a-z0-9_]+\.sql$/;
@@ -40,7 +40,7 @@ export function loadMigrations(dir = migrationsDir()): Migration[] {
 }
 
 /** Applies pending migrations; returns the versions applied now. */
-export function migrate(db: Db, migrations = loadMigrations()): number[] {
+export function migrate(db: SqliteDb, migrations = loadMigrations()): number[] {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`);
   const applied = db.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all() as {

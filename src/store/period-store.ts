@@ -1,5 +1,5 @@
 /** Reporting-period closes: one append-only row per closed period (migration 002). */
-import type { Statement } from 'better-sqlite3';
+import type { SqlStatement as Statement } from './sql.js';
 import type { Db } from './db.js';
 import { lazyStatements } from './lazy-statements.js';
 

@@ -5,10 +5,13 @@
  * `redactions`, whose own trigger requires the approval, whose trigger requires the entry.
  */
 import type { Db } from './db.js';
+import { dialectOf, forDialect, hasTable, storedSearchValue, type Dialect } from './sql.js';
 import { SEARCH_FIELDS, SEARCH_FIELD_NAMES } from './search-store.js';
 import type { EntryRow } from './entry-row.js';
 
-/** The entries columns of each search field but the leaf hash, which a redacted entry keeps. */
+/** An empty byte string, as each dialect writes it. */
+const EMPTY_BYTES: Record<Dialect, string> = { sqlite: "X''", postgres: "'\\x'::bytea" };
+
 /** Every search field but the leaf hash and the control id, which a redacted entry keeps (migration 007). */
 const EMPTIED_FIELDS = SEARCH_FIELD_NAMES.filter((f) => f !== 'leafHash' && f !== 'controlId');
 
@@ -25,7 +28,7 @@ export class RedactionStore {
   private readonly stmts;
 
   constructor(db: Db) {
-    this.available = (db.prepare("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN ('redactions', 'entry_search')").pluck().get() as number) === 2;
+    this.available = hasTable(db, 'redactions') && hasTable(db, 'entry_search');
     this.stmts = this.available ? prepare(db) : undefined;
   }
 
@@ -58,7 +61,7 @@ export class RedactionStore {
       type: target.type, controlId: target.controlId, system: target.system, actor: target.actorId, subject: target.subjectId, source: target.source,
     };
     for (const field of EMPTIED_FIELDS) {
-      s.deleteSearchRow.run(SEARCH_FIELDS[field], values[field], target.index);
+      s.deleteSearchRow.run(SEARCH_FIELDS[field], storedSearchValue(s.db, values[field]), target.index);
       s.insertSearchRow.run(SEARCH_FIELDS[field], target.index);
     }
   }
@@ -80,14 +83,16 @@ export class RedactionStore {
 
 function prepare(db: Db) {
   return {
+    db,
     approvers: db.prepare('SELECT approver FROM redaction_approvals WHERE target_idx = ? ORDER BY by_idx').pluck(),
     addApproval: db.prepare('INSERT INTO redaction_approvals (by_idx, target_idx, approver) VALUES (?, ?, ?)'),
     redactedBy: db.prepare('SELECT by_idx FROM redactions WHERE target_idx = ?').pluck(),
     addRedaction: db.prepare('INSERT INTO redactions (target_idx, by_idx) VALUES (?, ?)'),
-    empty: db.prepare(`UPDATE entries SET leaf = X'', source = '', type = '', system = '',
+    empty: db.prepare(`UPDATE entries SET leaf = ${EMPTY_BYTES[dialectOf(db)]}, source = '', type = '', system = '',
       actor_id = '', subject_id = '', occurred_at = '' WHERE idx = ?`),
     deleteSearchRow: db.prepare('DELETE FROM entry_search WHERE field = ? AND value = ? AND idx = ?'),
-    insertSearchRow: db.prepare("INSERT INTO entry_search (field, value, idx) VALUES (?, '', ?)"),
+    // The emptied value: '' (TEXT) in SQLite, no bytes in PostgreSQL (storedSearchValue).
+    insertSearchRow: db.prepare(`INSERT INTO entry_search (field, value, idx) VALUES (?, ${forDialect(db, { sqlite: "''", postgres: EMPTY_BYTES.postgres })}, ?)`),
     all: db.prepare('SELECT target_idx AS target, by_idx AS "by" FROM redactions ORDER BY target_idx'),
     count: db.prepare('SELECT count(*) FROM redactions').pluck(),
   };

@@ -5,6 +5,7 @@
  */
 import type { Db } from './db.js';
 import type { EntryRow } from './entry-row.js';
+import { dialectOf, hasTable, storedSearchValue, type Dialect } from './sql.js';
 
 /** Field codes stored in entry_search.field. Stored on disk: never renumber, only add. */
 export const SEARCH_FIELDS = {
@@ -53,9 +54,13 @@ export function searchValues(e: EntryRow): Record<SearchField, SearchValue> {
  * Inserted in primary key order, so each B-tree page is walked once while hot; that measured
  * ~3% faster than unsorted on a 1e6 log and the same on 1e5, where the index fits in the cache.
  */
-const CHUNK_ROWS = SEARCH_FIELD_NAMES.map(
-  (name) => `SELECT ${SEARCH_FIELDS[name]} AS field, ${SEARCH_COLUMNS[name]} AS value, idx FROM entries WHERE idx >= @from AND idx < @to`,
-).join('\n  UNION ALL ');
+function chunkRows(dialect: Dialect): string {
+  return SEARCH_FIELD_NAMES.map((name) => {
+    // PostgreSQL's value column is BYTEA: text columns go in as their UTF-8 bytes (storedSearchValue).
+    const value = dialect === 'postgres' && name !== 'leafHash' ? `convert_to(${SEARCH_COLUMNS[name]}, 'UTF8')` : SEARCH_COLUMNS[name];
+    return `SELECT ${SEARCH_FIELDS[name]} AS field, ${value} AS value, idx FROM entries WHERE idx >= @from AND idx < @to`;
+  }).join('\n  UNION ALL ');
+}
 
 export class SearchStore {
   /** false on a database from before migration 004 opened read-only: nothing is indexed. */
@@ -63,7 +68,7 @@ export class SearchStore {
   private readonly stmts;
 
   constructor(db: Db) {
-    this.available = db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'search_batches'").get() !== undefined;
+    this.available = hasTable(db, 'search_batches');
     this.stmts = this.available ? prepare(db) : undefined;
   }
 
@@ -96,7 +101,7 @@ export class SearchStore {
   presentRows(values: Record<SearchField, SearchValue>, idx: number): number {
     if (!this.stmts) return 0;
     const args: unknown[] = [];
-    for (const name of SEARCH_FIELD_NAMES) args.push(values[name], idx);
+    for (const name of SEARCH_FIELD_NAMES) args.push(storedSearchValue(this.stmts.db, values[name]), idx);
     return this.stmts.present.get(...args) as number;
   }
 
@@ -123,20 +128,23 @@ export class SearchStore {
 }
 
 function prepare(db: Db) {
+  const postgres = dialectOf(db) === 'postgres';
   return {
+    db,
     through: db.prepare('SELECT max(through) FROM search_batches').pluck(),
-    insertChunk: db.prepare(`INSERT INTO entry_search (field, value, idx) SELECT field, value, idx FROM (\n  ${CHUNK_ROWS}\n) ORDER BY field, value, idx`),
+    insertChunk: db.prepare(`INSERT INTO entry_search (field, value, idx) SELECT field, value, idx FROM (\n  ${chunkRows(dialectOf(db))}\n) AS chunk ORDER BY field, value, idx`),
     insertBatch: db.prepare('INSERT INTO search_batches (through) VALUES (?)'),
     // A search row is only a pointer: the entry it names must really have that leaf hash.
     firstLeafHash: db.prepare(`SELECT s.idx FROM entry_search s JOIN entries e ON e.idx = s.idx
       WHERE s.field = ${SEARCH_FIELDS.leafHash} AND s.value = ? AND e.leaf_hash = s.value AND s.idx < ? ORDER BY s.idx LIMIT 1`).pluck(),
     present: db.prepare(
-      `SELECT ${SEARCH_FIELD_NAMES.map((n) => `(EXISTS (SELECT 1 FROM entry_search WHERE field = ${SEARCH_FIELDS[n]} AND value = ? AND idx = ?) << ${SEARCH_FIELDS[n]})`).join(' | ')}`,
+      `SELECT ${SEARCH_FIELD_NAMES.map((n) => `(CAST(EXISTS (SELECT 1 FROM entry_search WHERE field = ${SEARCH_FIELDS[n]} AND value = ? AND idx = ?) AS INTEGER) << ${SEARCH_FIELDS[n]})`).join(' | ')}`,
     ).pluck(),
     count: db.prepare('SELECT count(*) FROM entry_search').pluck(),
     batchesOutside: db.prepare('SELECT through FROM search_batches WHERE NOT (through > 0 AND through <= ?) ORDER BY through').pluck(),
+    // PostgreSQL's columns are typed; SQLite's accept any value, so there the type is checked too.
     rowsOutside: db.prepare(`SELECT field, idx FROM entry_search
-      WHERE NOT (typeof(field) = 'integer' AND field >= 0 AND field < ? AND typeof(idx) = 'integer' AND idx >= 0 AND idx < ?)
+      WHERE NOT (${postgres ? '' : "typeof(field) = 'integer' AND typeof(idx) = 'integer' AND "}field >= 0 AND field < ? AND idx >= 0 AND idx < ?)
       ORDER BY idx, field`),
   };
 }

@@ -6,6 +6,7 @@
  * before every lookup. A revocation is therefore seen by the very next request, as before.
  */
 import type { Db } from './db.js';
+import { dialectOf } from './sql.js';
 
 export type TokenRole = 'writer' | 'auditor' | 'admin';
 
@@ -41,7 +42,9 @@ export class TokenStore {
     this.byId = db.prepare(`SELECT ${COLUMNS} FROM tokens WHERE id = ?`);
     this.revoke = db.prepare('UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL');
     this.count = db.prepare('SELECT COUNT(*) FROM tokens').pluck();
-    this.dataVersion = db.prepare('PRAGMA data_version').pluck();
+    // SQLite tells when another connection changed the file; PostgreSQL has no such counter, and
+    // other instances revoke tokens there, so every lookup asks the database (no cache).
+    this.dataVersion = dialectOf(db) === 'sqlite' ? db.prepare('PRAGMA data_version').pluck() : undefined;
   }
 
   add(token: Omit<TokenRow, 'revokedAt'> & { hash: Uint8Array }): void {
@@ -50,6 +53,7 @@ export class TokenStore {
   }
 
   findByHash(hash: Uint8Array): TokenRow | undefined {
+    if (!this.dataVersion) return this.byHash.get(hash) as TokenRow | undefined;
     const version = this.dataVersion.get();
     if (version !== this.cachedAtVersion || this.cache.size >= MAX_CACHED_TOKENS) {
       this.cache.clear();

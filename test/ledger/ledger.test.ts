@@ -79,7 +79,7 @@ describe('ledger', () => {
       await t.ledger.append('src', [record(0)]);
       const blocker = new Database(t.dbPath, { timeout: 0 });
       blocker.exec('BEGIN EXCLUSIVE');
-      t.store.db.pragma('busy_timeout = 10');
+      t.store.sqlite.pragma('busy_timeout = 10');
       await expect(t.ledger.append('src', [record(1), record(2)])).rejects.toMatchObject({ code: 'UNAVAILABLE' });
       blocker.exec('ROLLBACK');
       blocker.close();

@@ -151,7 +151,7 @@ describe('disk full, simulated with PRAGMA max_page_count (SQLITE_FULL on the li
     const s = await startInProcess(f);
     try {
       const writer = await createToken(s.url, f.adminToken, 'writer');
-      const db = s.store.db;
+      const db = s.store.sqlite;
       const cap = Number(db.pragma('page_count', { simple: true }));
       db.pragma(`max_page_count = ${cap}`);
       const outcome = await postUntilRefused(s.url, writer, 'capped');

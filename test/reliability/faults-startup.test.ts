@@ -30,7 +30,7 @@ describe('start-up faults', () => {
     await s.close();
     // Fold the WAL into the main file, so the file alone is the database.
     const store = Store.open(f.dbFile);
-    store.db.pragma('wal_checkpoint(TRUNCATE)');
+    store.sqlite.pragma('wal_checkpoint(TRUNCATE)');
     store.close();
     pristine = readFileSync(f.dbFile);
   });

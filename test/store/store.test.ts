@@ -45,8 +45,8 @@ describe('store', () => {
   it('keeps WAL and synchronous=FULL on every open, including a reopen of an existing WAL file', () => {
     for (let i = 0; i < 2; i++) {
       const s = Store.open(file);
-      expect(s.db.pragma('journal_mode', { simple: true })).toBe('wal');
-      expect(s.db.pragma('synchronous', { simple: true })).toBe(2);
+      expect(s.sqlite.pragma('journal_mode', { simple: true })).toBe('wal');
+      expect(s.sqlite.pragma('synchronous', { simple: true })).toBe(2);
       s.close();
     }
   });
