@@ -4,7 +4,8 @@ export type StoreErrorCode =
   | 'NOT_DURABLE' // the database refused WAL + synchronous=FULL
   | 'UNAVAILABLE' // disk full, read-only, locked, I/O error: nothing was written
   | 'CORRUPT' // SQLite reports a malformed database file
-  | 'LOCKED_BY_OTHER_WRITER'; // another ledger process holds the writer lock
+  | 'LOCKED_BY_OTHER_WRITER' // another ledger process holds the writer lock
+  | 'NOT_LEADER'; // PostgreSQL: this instance is not (or no longer) the sequencer, so it writes nothing
 
 export class StoreError extends Error {
   override readonly name = 'StoreError';

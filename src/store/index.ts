@@ -5,7 +5,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { openDatabase, probeWritable, type Db, type OpenOptions } from './db.js';
+import { openDatabase, probeWritable, type Db, type OpenOptions, type SqliteDb } from './db.js';
 import { migrate } from './migrate.js';
 import { LogStore } from './log-store.js';
 import { SearchStore } from './search-store.js';
@@ -18,8 +18,10 @@ import { TileStore } from './tile-store.js';
 import { AccessStore } from './access-store.js';
 import { RedactionStore } from './redaction-store.js';
 import { ControlHeadsStore } from './control-heads-store.js';
-import { asStoreError } from './errors.js';
+import { StoreError, asStoreError } from './errors.js';
 import { WriterLock } from './writer-lock.js';
+import { dialectOf } from './sql.js';
+import { isPostgresUrl, openPostgres, type LeaderTerm, type PostgresBackend } from './pg/pg-store.js';
 
 export * from './errors.js';
 export type { EntryRow, EntryFilter } from './log-store.js';
@@ -35,6 +37,8 @@ export { ControlHeadsStore, type StoredHead } from './control-heads-store.js';
 export { SEARCH_FIELDS, SEARCH_FIELD_NAMES, searchValues, type SearchField, type SearchValue } from './search-store.js';
 export { LogStore, CheckpointStore, TokenStore, IdempotencyStore, PeriodStore, SearchStore, CosignatureStore, TileStore, AccessStore, RedactionStore };
 export { WriterLock, writerLockPath } from './writer-lock.js';
+export { isPostgresUrl, type LeaderTerm } from './pg/pg-store.js';
+export type { Dialect } from './sql.js';
 export { backupDatabase, installDatabaseFile, removeDatabaseFiles, type BackupSummary } from './backup.js';
 
 export class Store {
@@ -61,6 +65,7 @@ export class Store {
   private constructor(
     readonly db: Db,
     private readonly writerLock?: WriterLock,
+    private readonly postgres?: PostgresBackend,
   ) {
     this.search = new SearchStore(db);
     this.log = new LogStore(db, this.search);
@@ -78,19 +83,30 @@ export class Store {
   }
 
   /**
-   * Opens (creating if needed) and migrates the database. A writable open first takes the
-   * writer lock (one writer per log) and then proves it can commit; read-only opens do neither
-   * and skip migrations.
+   * Opens (creating if needed) and migrates the database: a SQLite file, or PostgreSQL when
+   * `file` is a postgres:// URL (pg/pg-store.ts). A writable open first takes the writer lock
+   * (one writer per log: SQLite's file lock, PostgreSQL's sequencer lock) and then proves it can
+   * commit; read-only opens do neither and skip migrations. `follower` (PostgreSQL only) opens
+   * writable without leading: the store writes nothing until tryLead succeeds.
    */
-  static open(file: string, options: OpenOptions = {}): Store {
+  static open(file: string, options: OpenOptions & { follower?: boolean } = {}): Store {
+    if (isPostgresUrl(file)) {
+      const backend = openPostgres(file, options);
+      try {
+        return new Store(backend.db, undefined, backend);
+      } catch (err) {
+        backend.close();
+        throw err;
+      }
+    }
     const writable = !options.readonly && file !== ':memory:';
     if (writable) mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     const lock = writable ? WriterLock.acquire(file) : undefined;
-    let db: Db | undefined;
+    let db: SqliteDb | undefined;
     try {
       db = openDatabase(file, options);
       if (!options.readonly) migrate(db);
-      if (writable) probeWritable(db);
+      if (writable) probeWritable(db as SqliteDb);
       return new Store(db, lock);
     } catch (err) {
       db?.close();
@@ -99,9 +115,42 @@ export class Store {
     }
   }
 
+  /** Which database this is. */
+  get backend(): 'sqlite' | 'postgres' {
+    return dialectOf(this.db);
+  }
+
+  /** The SQLite connection, for what only SQLite has (pragmas, online backup). */
+  get sqlite(): SqliteDb {
+    if (this.postgres) throw new StoreError('UNAVAILABLE', 'this ledger runs on PostgreSQL: SQLite-only operations (file backup, pragmas) do not apply');
+    return this.db as SqliteDb;
+  }
+
   /** Throws a StoreError unless the database can commit right now (see probeWritable). */
   probeWritable(): void {
-    probeWritable(this.db);
+    if (this.postgres) this.postgres.probeWritable();
+    else probeWritable(this.sqlite);
+  }
+
+  /**
+   * Tries to become the only sequencer of this log. PostgreSQL: the advisory lock and a new
+   * leader term, after which every write transaction is fenced by that term (pg-worker.ts);
+   * SQLite: the writer lock taken at open already makes this the one writer (term 0); a
+   * read-only store never leads.
+   */
+  tryLead(holder: string, url: string | null): LeaderTerm | undefined {
+    if (this.postgres) return this.postgres.tryLead(holder, url);
+    return this.writerLock ? { term: 0, holder, url, startedAt: new Date().toISOString() } : undefined;
+  }
+
+  /** The newest leader term (who sequences now, and where), when one was recorded (PostgreSQL). */
+  currentLeader(): LeaderTerm | undefined {
+    return this.postgres?.currentLeader();
+  }
+
+  /** `cb` runs once if this instance loses the leadership it held (PostgreSQL). */
+  onLeadershipLost(cb: (reason: string) => void): void {
+    this.postgres?.onLeadershipLost(cb);
   }
 
   meta(key: string): string | undefined {
@@ -136,12 +185,14 @@ export class Store {
    * exist in their old versions in the -wal file. False when a reader held it back (retry later).
    */
   truncateWal(): boolean {
-    const [result] = this.db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number; log: number; checkpointed: number }[];
+    if (this.postgres) return this.postgres.vacuumRedacted();
+    const [result] = this.sqlite.pragma('wal_checkpoint(TRUNCATE)') as { busy: number; log: number; checkpointed: number }[];
     return result !== undefined && result.busy === 0;
   }
 
   close(): void {
     if (this.db.open) this.db.close();
     this.writerLock?.release();
+    this.postgres?.close();
   }
 }

@@ -12,6 +12,7 @@ import { describedHandlers } from './openapi-check.js';
 // Every answer supertest receives from the app below is checked against the OpenAPI document.
 import './openapi-setup.js';
 import { tempDir } from './tmp.js';
+import { freshSchemaUrl, testingOnPostgres } from './pg-schema.js';
 
 export const TEST_ORIGIN = 'ledger.test/log';
 export const TEST_SETTINGS: LedgerSettings = {
@@ -49,7 +50,9 @@ export function openTestLedger(
   } = {},
 ): TestLedger {
   const t = tempDir();
-  const dbPath = path.join(t.dir, 'ledger.db');
+  // LEDGER_TEST_BACKEND=postgres runs the same tests on a fresh PostgreSQL schema (test/support/pg-schema.ts).
+  const pg = testingOnPostgres() ? freshSchemaUrl() : undefined;
+  const dbPath = pg?.url ?? path.join(t.dir, 'ledger.db');
   const store = Store.open(dbPath);
   const signer = testSigner();
   const now = { ms: opts.nowMs ?? Date.parse('2026-09-14T02:00:00.000Z') };
@@ -80,6 +83,7 @@ export function openTestLedger(
     cleanup() {
       ledger.close();
       store.close();
+      pg?.drop();
       t.cleanup();
     },
   };

@@ -1,0 +1,177 @@
+/**
+ * The PostgreSQL side of Store.open: connects, migrates (migrations/postgres, in step with the
+ * SQLite set), and holds what only PostgreSQL has: the sequencer's leadership (an advisory lock
+ * plus an append-only record of leader terms that fences every write, pg-worker.ts) and the
+ * clean-up a redaction needs.
+ */
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import { StoreError } from '../errors.js';
+import { loadMigrations, migrationsDir, type Migration } from '../migrate.js';
+import { PgConnection } from './pg-connection.js';
+import { PgDb } from './pg-db.js';
+
+export interface LeaderTerm {
+  term: number;
+  holder: string;
+  url: string | null;
+  startedAt: string;
+}
+
+export function isPostgresUrl(target: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(target);
+}
+
+/** The URL as it may be shown: without its password. */
+export function redactedUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'postgres://(unparseable URL)';
+  }
+}
+
+/**
+ * Advisory lock keys: the sequencer's and the one migrations run under, each taken as the pair
+ * (key, hashtext(current_schema())) so that logs kept in different schemas of one database
+ * (one per test, or per tenant) never wait on each other.
+ */
+const SEQUENCER_LOCK_KEY = lockKey('evidence-ledger/sequencer');
+const MIGRATION_LOCK_KEY = lockKey('evidence-ledger/migrations');
+
+function lockKey(name: string): string {
+  return createHash('sha256').update(name).digest().readInt32BE(0).toString();
+}
+
+export function postgresMigrationsDir(): string {
+  return path.join(migrationsDir(), 'postgres');
+}
+
+export class PostgresBackend {
+  private lostCallbacks: ((reason: string) => void)[] = [];
+  private lostReason: string | undefined;
+
+  constructor(
+    readonly db: PgDb,
+    private readonly readonly: boolean,
+  ) {}
+
+  /** A fenced write transaction that writes nothing: the server answers, commits, and we still lead. */
+  probeWritable(): void {
+    if (this.readonly) throw new StoreError('UNAVAILABLE', 'the store is open read-only');
+    this.db.transaction(() => undefined).immediate();
+  }
+
+  tryLead(holder: string, url: string | null): LeaderTerm | undefined {
+    if (this.readonly) return undefined;
+    const res = this.db.send({ op: 'lead', holder, url, startedAt: new Date().toISOString() }, 'cannot take the sequencer lock');
+    return res.term ?? undefined;
+  }
+
+  currentLeader(): LeaderTerm | undefined {
+    const row = this.db
+      .prepare('SELECT term, holder, url, started_at AS "startedAt" FROM leader_terms ORDER BY term DESC LIMIT 1')
+      .get() as LeaderTerm | undefined;
+    return row;
+  }
+
+  onLeadershipLost(cb: (reason: string) => void): void {
+    if (this.lostReason !== undefined) cb(this.lostReason);
+    else this.lostCallbacks.push(cb);
+  }
+
+  /** Called by the connection when the thread reports the lock lost. */
+  leadershipLost(reason: string): void {
+    if (this.lostReason !== undefined) return;
+    this.lostReason = reason;
+    for (const cb of this.lostCallbacks.splice(0)) cb(reason);
+  }
+
+  /**
+   * After a redaction: VACUUM removes the dead row versions that still hold the emptied leaf,
+   * so no query, and no later page reuse, can bring them back. (Copies PostgreSQL already wrote
+   * to its WAL, archives and replicas age out with them: docs/operations.md.)
+   */
+  vacuumRedacted(): boolean {
+    this.db.exec('VACUUM entries, entry_search');
+    return true;
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
+
+/**
+ * Connects and migrates. Writable opens lead at once unless `follower` is set (the service's
+ * instances then take turns through tryLead), and fail like a second SQLite writer when
+ * another instance leads.
+ */
+export function openPostgres(url: string, options: { readonly?: boolean; follower?: boolean } = {}): PostgresBackend {
+  let backend: PostgresBackend | undefined;
+  const conn = PgConnection.open(url, {
+    lockKey: SEQUENCER_LOCK_KEY,
+    onEvent: (event) => {
+      if (event.event === 'leadership-lost') backend?.leadershipLost(event.reason);
+    },
+  });
+  const db = new PgDb(conn, redactedUrl(url));
+  backend = new PostgresBackend(db, options.readonly ?? false);
+  try {
+    if (options.readonly) db.exec('SET default_transaction_read_only = on');
+    else migratePostgres(db);
+    if (!options.readonly && !options.follower && !backend.tryLead(`${process.pid}`, null)) {
+      const leader = backend.currentLeader();
+      throw new StoreError(
+        'LOCKED_BY_OTHER_WRITER',
+        `another ledger instance is the sequencer of ${db.name}${leader ? ` (term ${leader.term}, ${leader.holder}${leader.url ? ` at ${leader.url}` : ''})` : ''}; ` +
+          'a log has exactly one writer: stop it first, or run this one as a follower',
+      );
+    }
+    return backend;
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}
+
+/**
+ * Applies pending migrations, each in one transaction, under an advisory lock so that
+ * instances starting together apply each exactly once. Refuses a schema newer than this code.
+ */
+export function migratePostgres(db: PgDb, migrations: Migration[] = loadMigrations(postgresMigrationsDir())): number[] {
+  db.prepare('SELECT pg_advisory_lock(CAST(? AS INTEGER), hashtext(current_schema()))').get(MIGRATION_LOCK_KEY);
+  try {
+    db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`);
+    const newest = (db.prepare('SELECT max(version) FROM schema_migrations').pluck().get() as number | null) ?? 0;
+    if (newest > migrations.length) {
+      throw new StoreError(
+        'SCHEMA_TOO_NEW',
+        `database schema version ${newest} is newer than this ledger supports (${migrations.length}); run a newer version of the ledger`,
+      );
+    }
+    const done: number[] = [];
+    for (const m of migrations.slice(newest)) {
+      const record = `INSERT INTO schema_migrations (version, name, applied_at) VALUES (${m.version}, ${quote(m.name)}, ${quote(new Date().toISOString())})`;
+      db.exec(`BEGIN;\n${m.sql}\n;${record};\nCOMMIT;`);
+      done.push(m.version);
+    }
+    return done;
+  } catch (err) {
+    try {
+      db.exec('ROLLBACK');
+    } catch {
+      // Nothing was open.
+    }
+    throw err;
+  } finally {
+    db.prepare('SELECT pg_advisory_unlock(CAST(? AS INTEGER), hashtext(current_schema()))').get(MIGRATION_LOCK_KEY);
+  }
+}
+
+function quote(text: string): string {
+  return `'${text.replace(/'/g, "''")}'`;
+}
