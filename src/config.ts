@@ -75,6 +75,8 @@ export interface Config {
   port: number;
   host: string;
   dbPath: string;
+  /** LEDGER_DATABASE_URL: PostgreSQL instead of the SQLite file at dbPath (issue 16). */
+  databaseUrl?: string;
   keyFile: string;
   origin: string;
   checkpointIntervalMs: number;
@@ -153,6 +155,10 @@ const ENV_SCHEMA = z.object({
   PORT: integer(DEFAULT_PORT, 0, 65535),
   HOST: z.string().regex(/^[^\s]+$/, 'must not contain whitespace').default(DEFAULT_HOST),
   LEDGER_DB: nonBlank(DEFAULT_DB_PATH),
+  LEDGER_DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/\S+$/i, 'must be a postgres:// (or postgresql://) URL; leave it unset for the SQLite file LEDGER_DB')
+    .optional(),
   LEDGER_KEY_FILE: nonBlank(DEFAULT_KEY_FILE),
   LEDGER_ORIGIN: ORIGIN,
   LEDGER_CHECKPOINT_INTERVAL_MS: integer(DEFAULT_CHECKPOINT_INTERVAL_MS, MIN_CHECKPOINT_INTERVAL_MS, MAX_TIMER_MS),
@@ -211,6 +217,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     host: e.HOST,
     dbPath: e.LEDGER_DB,
+    ...(e.LEDGER_DATABASE_URL ? { databaseUrl: e.LEDGER_DATABASE_URL } : {}),
     keyFile: e.LEDGER_KEY_FILE,
     origin: e.LEDGER_ORIGIN,
     checkpointIntervalMs: e.LEDGER_CHECKPOINT_INTERVAL_MS,

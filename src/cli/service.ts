@@ -19,6 +19,7 @@ import { Ledger } from '../ledger/ledger.js';
 import { loadOrCreateSigningKey } from '../ledger/signing-key.js';
 import { formatVerifierKey } from '../note/index.js';
 import { Store, StoreError, asStoreError } from '../store/index.js';
+import { redactedUrl } from '../store/pg/pg-store.js';
 import type { Identity } from '../evidence/index.js';
 
 export interface RunningService {
@@ -47,7 +48,7 @@ export const EXPIRY_SWEEP_MS = 60_000;
 export async function startService(config: Config, options: ServiceOptions = {}): Promise<RunningService> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const store = Store.open(config.dbPath);
+  const store = Store.open(config.databaseUrl ?? config.dbPath);
   try {
     // A new database may get a new key; a database that already holds a log never does.
     const isNewLog = store.meta('verifier_key') === undefined;
@@ -162,14 +163,16 @@ function loadKey(config: Config, isNewLog: boolean): ReturnType<typeof loadOrCre
  * raised below the store (e.g. a page found corrupt while the ledger reads its frontier) are
  * classified here too.
  */
-export function describeStartupError(err: unknown, config: Pick<Config, 'dbPath'>): string {
-  const e = asStoreError(err, `database ${config.dbPath}`);
+export function describeStartupError(err: unknown, config: Pick<Config, 'dbPath' | 'databaseUrl'>): string {
+  const where = config.databaseUrl ? redactedUrl(config.databaseUrl) : config.dbPath;
+  const e = asStoreError(err, `database ${where}`);
   if (!(e instanceof StoreError)) return (e as Error).message ?? String(e);
-  const message = e.message.includes(config.dbPath) ? e.message : `database ${config.dbPath}: ${e.message}`;
+  const message = e.message.includes(where) ? e.message : `database ${where}: ${e.message}`;
   switch (e.code) {
     case 'CORRUPT':
       return `${message}. The database file is damaged: restore it from a backup with \`ledger restore\` (docs/operations.md)`;
     case 'UNAVAILABLE':
+      if (config.databaseUrl) return `${message}. Check that the PostgreSQL server is running and reachable, and that the URL's user may connect`;
       return `${message}. The database cannot be written: check free disk space, that the file and its folder are writable (not read-only or immutable), and that no other program holds a lock on it`;
     default:
       return message;

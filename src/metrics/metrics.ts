@@ -181,6 +181,10 @@ function scrapeGauges(ledger: Ledger, registry: Registry): void {
     return end === undefined ? 0 : Date.parse(end) / 1000;
   });
   gauge('ledger_time_seconds', "The ledger clock (Unix seconds), to compare period ends with.", () => ledger.clock() / 1000);
+  if (ledger.store.backend === 'postgres') {
+    gauge('ledger_database_bytes', "Size of the log's tables and indexes in PostgreSQL.", () => ledger.store.postgresBytes());
+    return;
+  }
   const file = ledger.store.db.name;
   gauge('ledger_database_bytes', 'Size of the SQLite database file.', () => fileSize(file));
   gauge('ledger_wal_bytes', 'Size of the SQLite write-ahead log.', () => fileSize(`${file}-wal`));

@@ -7,7 +7,7 @@
 import type { SqlStatement as Statement } from './sql.js';
 import type { Db } from './db.js';
 import { entryColumns, toEntryRow, type EntryFilter, type EntryRow } from './entry-row.js';
-import { storedSearchValue } from './sql.js';
+import { forDialect, storedSearchValue } from './sql.js';
 import { SEARCH_FIELDS, type SearchField, type SearchStore } from './search-store.js';
 
 type StringFilter = 'type' | 'controlId' | 'system' | 'actorId' | 'subjectId' | 'source';
@@ -42,10 +42,15 @@ export class EntryQuery {
   /** Statements by SQL text: a listing has at most a few hundred distinct shapes. */
   private readonly statements = new Map<string, Statement>();
 
+  /** SQLite's CROSS JOIN keeps the search rows as the outer loop (https://sqlite.org/optoverview.html#crossjoin); PostgreSQL plans it itself. */
+  private readonly joinInOrder: string;
+
   constructor(
     private readonly db: Db,
     private readonly search: SearchStore,
-  ) {}
+  ) {
+    this.joinInOrder = forDialect(db, { sqlite: 'CROSS JOIN', postgres: 'JOIN' });
+  }
 
   /**
    * Entries matching `filter`, by increasing index, at most `limit`. A time range is best also
@@ -62,7 +67,7 @@ export class EntryQuery {
   /** Matching entries below `through`, found by one field's search rows. */
   private fromIndex(filter: EntryFilter, lookup: (typeof STRING_FILTERS)[number], through: number, limit: number): EntryRow[] {
     const c = this.entryClauses(filter, 'e');
-    const sql = `SELECT ${entryColumns('e')} FROM entry_search s CROSS JOIN entries e ON e.idx = s.idx
+    const sql = `SELECT ${entryColumns('e')} FROM entry_search s ${this.joinInOrder} entries e ON e.idx = s.idx
       WHERE s.field = ? AND s.value = ? AND s.idx < ?
       ${filter.afterIndex !== undefined ? 'AND s.idx > ?' : ''} ${filter.beforeIndex !== undefined ? 'AND s.idx < ?' : ''}
       ${c.sql.map((s) => `AND ${s}`).join(' ')}

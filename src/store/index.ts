@@ -143,6 +143,11 @@ export class Store {
     return this.writerLock ? { term: 0, holder, url, startedAt: new Date().toISOString() } : undefined;
   }
 
+  /** PostgreSQL: bytes of the log's tables and their indexes (metrics); undefined on SQLite. */
+  postgresBytes(): number | undefined {
+    return this.postgres?.bytes();
+  }
+
   /** The newest leader term (who sequences now, and where), when one was recorded (PostgreSQL). */
   currentLeader(): LeaderTerm | undefined {
     return this.postgres?.currentLeader();

@@ -69,7 +69,7 @@ describe('redaction over HTTP', () => {
   });
 
   it('leaves no byte of the removed values in the database, its WAL or its shared memory', async () => {
-    t = openTestLedger();
+    t = openTestLedger({ sqliteFile: true });
     await seed();
     expect(fileHolds(t.dbPath, SUBJECT_MARKER) || fileHolds(`${t.dbPath}-wal`, SUBJECT_MARKER)).toBe(true);
     await request(t.app).post('/v1/entries/1/redaction').set(as('admin')).send(ask).expect(201);

@@ -23,7 +23,7 @@ let lastSize = 0;
 
 beforeAll(async () => {
   dir = tempDir('ledger-heads-audit-');
-  const t = openTestLedger({ nowMs: Date.parse('2026-09-29T02:00:00.000Z') });
+  const t = openTestLedger({ nowMs: Date.parse('2026-09-29T02:00:00.000Z'), sqliteFile: true });
   signer = t.signer;
   for (let round = 0; round < 6; round++) {
     const records = Array.from({ length: 7 }, (_, i) => (i % 3 ? approval(round * 7 + i) : rotation(round * 7 + i)) as EvidenceRecord);
@@ -77,7 +77,7 @@ describe('control heads in checkpoints', () => {
   });
 
   it('backfills the heads of an upgraded log a bounded chunk per signing step, then signs the line', async () => {
-    const t = openTestLedger({ nowMs: Date.parse('2026-09-29T02:00:00.000Z') });
+    const t = openTestLedger({ nowMs: Date.parse('2026-09-29T02:00:00.000Z'), sqliteFile: true });
     try {
       // No tick: nothing signed, no heads recorded, as in a database from before the feature.
       for (let i = 0; i < 5; i++) await t.ledger.append('test-writer', Array.from({ length: 50 }, (_, k) => (k % 2 ? approval(i * 50 + k) : rotation(i * 50 + k)) as EvidenceRecord));

@@ -47,11 +47,13 @@ export function openTestLedger(
     preparer?: BodyPreparer;
     /** A witness policy (its witnesses' URLs are asked to cosign once `ledger.start()` runs). */
     witnessPolicy?: WitnessPolicy;
+    /** Always a SQLite file, even in a PostgreSQL run: for tests that read or tamper with the file itself. */
+    sqliteFile?: boolean;
   } = {},
 ): TestLedger {
   const t = tempDir();
   // LEDGER_TEST_BACKEND=postgres runs the same tests on a fresh PostgreSQL schema (test/support/pg-schema.ts).
-  const pg = testingOnPostgres() ? freshSchemaUrl() : undefined;
+  const pg = testingOnPostgres() && !opts.sqliteFile ? freshSchemaUrl() : undefined;
   const dbPath = pg?.url ?? path.join(t.dir, 'ledger.db');
   const store = Store.open(dbPath);
   const signer = testSigner();
@@ -70,7 +72,7 @@ export function openTestLedger(
     store.tokens.add({ id: g.id, hash: g.hash, role, source: `test-${role}`, createdAt: 'x', expiresAt: null });
     tokens[role] = g.token;
   }
-  const app = createHandler({ ledger, logger: createLogger('silent'), adminToken: opts.adminToken, ...(opts.preparer ? { preparer: opts.preparer } : {}) });
+  const app = createHandler({ ledger, logger: createLogger((process.env.LEDGER_TEST_LOG_LEVEL ?? 'silent') as 'silent'), adminToken: opts.adminToken, ...(opts.preparer ? { preparer: opts.preparer } : {}) });
   describedHandlers.add(app);
   return {
     ledger,

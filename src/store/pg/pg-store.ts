@@ -99,6 +99,15 @@ export class PostgresBackend {
     return true;
   }
 
+  /** Tables, their TOAST and indexes in this schema. */
+  bytes(): number {
+    return this.db
+      .prepare(`SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c
+        JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema() AND c.relkind = 'r'`)
+      .pluck()
+      .get() as number;
+  }
+
   close(): void {
     this.db.close();
   }
