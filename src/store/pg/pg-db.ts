@@ -4,6 +4,7 @@
  * transactions nest with savepoints as better-sqlite3's do; `iterate` reads through a cursor.
  */
 import type { SqlDb, SqlStatement, SqlTransaction } from '../sql.js';
+import { StoreError } from '../errors.js';
 import { asPgStoreError } from './pg-errors.js';
 import { PgConnection, type OkResponse } from './pg-connection.js';
 import { translatePlaceholders, type Translated } from './placeholders.js';
@@ -17,6 +18,8 @@ export class PgDb implements SqlDb {
   private depth = 0;
   private writeDepth = 0;
   private closed = false;
+  /** Told at once when the thread refuses a write for lost leadership (its own event comes later). */
+  onNotLeader: ((reason: string) => void) | undefined;
 
   constructor(
     private readonly conn: PgConnection,
@@ -55,7 +58,9 @@ export class PgDb implements SqlDb {
     try {
       return this.conn.request(req);
     } catch (err) {
-      throw asPgStoreError(err, what);
+      const mapped = asPgStoreError(err, what);
+      if (mapped instanceof StoreError && mapped.code === 'NOT_LEADER') this.onNotLeader?.((err as Error).message);
+      throw mapped;
     }
   }
 

@@ -56,7 +56,14 @@ export class PostgresBackend {
   constructor(
     readonly db: PgDb,
     private readonly readonly: boolean,
-  ) {}
+  ) {
+    // Only a store that led can lose leadership; a follower's refused write is no news.
+    db.onNotLeader = (reason) => {
+      if (this.led) this.leadershipLost(reason);
+    };
+  }
+
+  private led = false;
 
   /** A fenced write transaction that writes nothing: the server answers, commits, and we still lead. */
   probeWritable(): void {
@@ -67,6 +74,7 @@ export class PostgresBackend {
   tryLead(holder: string, url: string | null): LeaderTerm | undefined {
     if (this.readonly) return undefined;
     const res = this.db.send({ op: 'lead', holder, url, startedAt: new Date().toISOString() }, 'cannot take the sequencer lock');
+    if (res.term) this.led = true;
     return res.term ?? undefined;
   }
 
