@@ -13,6 +13,17 @@ import { dialectOf } from './sql.js';
 export type { EntryRow, EntryFilter } from './entry-row.js';
 
 const ENTRY_COLUMNS = entryColumns();
+const ENTRY_INSERT = `INSERT INTO entries
+      (idx, leaf, leaf_hash, received_at, source, type, control_id, system, actor_id, subject_id, occurred_at)`;
+const NODE_INSERT = 'INSERT INTO nodes (level, idx, hash)';
+/** Rows per multi-row INSERT on PostgreSQL: 500 entries are 5,500 parameters. */
+const ROWS_PER_INSERT = 500;
+
+/** `(?, ?), (?, ?)`: `rows` groups of `columns` placeholders. */
+function rowsOf(rows: number, columns: number): string {
+  const one = `(${Array.from({ length: columns }, () => '?').join(', ')})`;
+  return Array.from({ length: rows }, () => one).join(', ');
+}
 
 /**
  * Most unindexed entries a leaf-hash lookup scans (about 2 ms here): above the indexer's steady
@@ -31,16 +42,16 @@ export class LogStore implements NodeReader {
   private readonly selectReceivedAt;
   private readonly selectMaxIndex;
   private readonly query: EntryQuery;
+  private readonly postgres: boolean;
 
   constructor(
     private readonly db: Db,
     private readonly search: SearchStore,
   ) {
     this.query = new EntryQuery(db, search);
-    this.insertEntry = db.prepare(`INSERT INTO entries
-      (idx, leaf, leaf_hash, received_at, source, type, control_id, system, actor_id, subject_id, occurred_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-    this.insertNode = db.prepare('INSERT INTO nodes (level, idx, hash) VALUES (?, ?, ?)');
+    this.postgres = dialectOf(db) === 'postgres';
+    this.insertEntry = db.prepare(`${ENTRY_INSERT} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    this.insertNode = db.prepare(`${NODE_INSERT} VALUES (?, ?, ?)`);
     this.selectLeafHash = db.prepare('SELECT leaf_hash FROM entries WHERE idx = ?').pluck();
     this.selectNode = db.prepare('SELECT hash FROM nodes WHERE level = ? AND idx = ?').pluck();
     this.selectEntry = db.prepare(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE idx = ?`);
@@ -63,12 +74,30 @@ export class LogStore implements NodeReader {
 
   /** Appends entries and the tree nodes they complete. Call inside a transaction. */
   append(entries: readonly EntryRow[], nodes: readonly NewNode[]): void {
+    if (this.postgres) return this.appendInRows(entries, nodes);
     // Positional parameters: binding by name costs a property lookup per column on the hot path.
     for (const e of entries) {
       this.insertEntry.run(e.index, e.leaf, e.leafHash, e.receivedAt, e.source, e.type, e.controlId, e.system, e.actorId, e.subjectId, e.occurredAt);
     }
     // Level-0 nodes are the entries' leaf_hash column; only interior nodes are stored here.
     for (const n of nodes) if (n.level > 0) this.insertNode.run(n.level, n.index, n.hash);
+  }
+
+  /**
+   * PostgreSQL: each statement is a round trip, so a group commit goes in as multi-row INSERTs
+   * (ROWS_PER_INSERT rows each, within the protocol's 65,535 parameters) rather than row by row.
+   */
+  private appendInRows(entries: readonly EntryRow[], nodes: readonly NewNode[]): void {
+    for (let i = 0; i < entries.length; i += ROWS_PER_INSERT) {
+      const part = entries.slice(i, i + ROWS_PER_INSERT);
+      const args = part.flatMap((e) => [e.index, e.leaf, e.leafHash, e.receivedAt, e.source, e.type, e.controlId, e.system, e.actorId, e.subjectId, e.occurredAt]);
+      this.db.prepare(`${ENTRY_INSERT} VALUES ${rowsOf(part.length, 11)}`).run(...args);
+    }
+    const interior = nodes.filter((n) => n.level > 0);
+    for (let i = 0; i < interior.length; i += ROWS_PER_INSERT) {
+      const part = interior.slice(i, i + ROWS_PER_INSERT);
+      this.db.prepare(`${NODE_INSERT} VALUES ${rowsOf(part.length, 3)}`).run(...part.flatMap((n) => [n.level, n.index, n.hash]));
+    }
   }
 
   getNode(level: number, index: number): Hash {
