@@ -9,6 +9,7 @@ import { generateToken } from '../../src/http/tokens.js';
 import { verifyBundle } from '../../src/verify/index.js';
 import { entryLine, summaryText } from '../../src/verify/print.js';
 import { openTestLedger, rotation, type TestLedger } from '../support/ledger.js';
+import { testDatabaseUrl } from '../support/pg-schema.js';
 
 /** Values that passed the screen but must not be kept: markers we can grep the files for. */
 const SUBJECT_MARKER = 'svc-zebra-quartz-7734';
@@ -76,6 +77,31 @@ describe('redaction over HTTP', () => {
     for (const file of [t.dbPath, `${t.dbPath}-wal`, `${t.dbPath}-shm`]) {
       for (const marker of [SUBJECT_MARKER, NOTE_MARKER, 'walrus-tangerine']) expect(fileHolds(file, marker), `${file} holds ${marker}`).toBe(false);
     }
+  });
+
+  it.skipIf(!testDatabaseUrl())('on PostgreSQL, leaves no row version of the removed values once VACUUM has run', async () => {
+    t = openTestLedger({ postgres: true });
+    await seed();
+    const db = t.store.db;
+    // pageinspect reads the tables' pages as stored, dead row versions included.
+    db.exec('CREATE EXTENSION IF NOT EXISTS pageinspect SCHEMA public');
+    const toast = db.prepare("SELECT reltoastrelid::regclass::text FROM pg_class WHERE oid = 'entries'::regclass").pluck().get() as string;
+    const holding = (marker: string) =>
+      ['entries', 'entry_search', toast].filter((rel) => {
+        const sql = `SELECT count(*) FROM generate_series(0, (pg_relation_size(?::regclass) / current_setting('block_size')::int)::int - 1) AS b,
+          public.heap_page_items(public.get_raw_page(?, b)) AS h WHERE position(CAST(? AS bytea) IN h.t_data) > 0`;
+        return (db.prepare(sql).pluck().get(rel, rel, Buffer.from(marker)) as number) > 0;
+      });
+    expect(holding(SUBJECT_MARKER)).not.toEqual([]);
+    await request(t.app).post('/v1/entries/1/redaction').set(as('admin')).send(ask).expect(201);
+    // VACUUM runs on a session of its own after the redaction commits: poll for it.
+    const deadline = Date.now() + 20_000;
+    let left = [...holding(SUBJECT_MARKER), ...holding('walrus-tangerine')];
+    while (left.length > 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+      left = [...holding(SUBJECT_MARKER), ...holding('walrus-tangerine')];
+    }
+    expect(left).toEqual([]);
   });
 
   it('carries a redacted entry in bundles by hash only; the offline verifier checks it by hash and reports it as redacted', async () => {

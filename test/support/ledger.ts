@@ -49,11 +49,13 @@ export function openTestLedger(
     witnessPolicy?: WitnessPolicy;
     /** Always a SQLite file, even in a PostgreSQL run: for tests that read or tamper with the file itself. */
     sqliteFile?: boolean;
+    /** Always PostgreSQL (needs LEDGER_TEST_DATABASE_URL): for tests of what only PostgreSQL does. */
+    postgres?: boolean;
   } = {},
 ): TestLedger {
   const t = tempDir();
   // LEDGER_TEST_BACKEND=postgres runs the same tests on a fresh PostgreSQL schema (test/support/pg-schema.ts).
-  const pg = testingOnPostgres() && !opts.sqliteFile ? freshSchemaUrl() : undefined;
+  const pg = opts.postgres || (testingOnPostgres() && !opts.sqliteFile) ? freshSchemaUrl() : undefined;
   const dbPath = pg?.url ?? path.join(t.dir, 'ledger.db');
   const store = Store.open(dbPath);
   const signer = testSigner();

@@ -98,12 +98,13 @@ export class PostgresBackend {
   }
 
   /**
-   * After a redaction: VACUUM removes the dead row versions that still hold the emptied leaf,
-   * so no query, and no later page reuse, can bring them back. (Copies PostgreSQL already wrote
-   * to its WAL, archives and replicas age out with them: docs/operations.md.)
+   * After a redaction: VACUUM removes the dead row versions that still hold the emptied leaf, so
+   * that no snapshot can read them again and their space is reused. It runs on a session of its
+   * own, not on the store's path (on a large log it takes a while). Copies PostgreSQL already
+   * wrote to its WAL, archives and replicas age out with those: docs/operations.md.
    */
   vacuumRedacted(): boolean {
-    this.db.exec('VACUUM entries, entry_search');
+    this.db.send({ op: 'background', sql: 'VACUUM entries, entry_search' }, 'cannot start VACUUM');
     return true;
   }
 
@@ -126,12 +127,16 @@ export class PostgresBackend {
  * instances then take turns through tryLead), and fail like a second SQLite writer when
  * another instance leads.
  */
-export function openPostgres(url: string, options: { readonly?: boolean; follower?: boolean } = {}): PostgresBackend {
+export function openPostgres(
+  url: string,
+  options: { readonly?: boolean; follower?: boolean; onMaintenanceError?: (message: string) => void } = {},
+): PostgresBackend {
   let backend: PostgresBackend | undefined;
   const conn = PgConnection.open(url, {
     lockKey: SEQUENCER_LOCK_KEY,
     onEvent: (event) => {
       if (event.event === 'leadership-lost') backend?.leadershipLost(event.reason);
+      else (options.onMaintenanceError ?? ((m) => process.stderr.write(`evidence-ledger: PostgreSQL maintenance failed: ${m}\n`)))(`${event.sql}: ${event.message}`);
     },
   });
   const db = new PgDb(conn, redactedUrl(url));

@@ -120,6 +120,9 @@ async function handle(req: Request): Promise<Response> {
       return { ok: true };
     case 'lead':
       return { ok: true, term: (await lead(req.holder, req.url, req.startedAt)) ?? null };
+    case 'background':
+      void background(req.sql);
+      return { ok: true };
     case 'close':
       await shutdown();
       return { ok: true };
@@ -255,6 +258,20 @@ function loseLeadership(reason: string): void {
   const l = lock;
   lock = undefined;
   void l?.end().catch(() => {});
+}
+
+/** Runs `sql` on a session of its own, off the store's path: the main thread does not wait for it. */
+async function background(sql: string): Promise<void> {
+  const client = newClient('maintenance');
+  try {
+    await client.connect();
+    await client.query(sql);
+  } catch (err) {
+    const event: WorkerEvent = { event: 'background-failed', sql, message: (err as Error).message };
+    parentPort?.postMessage(event);
+  } finally {
+    await client.end().catch(() => {});
+  }
 }
 
 async function shutdown(): Promise<void> {

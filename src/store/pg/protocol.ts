@@ -23,6 +23,8 @@ export type Request =
   | { op: 'cursor-close'; cursor: number }
   /** Tries to become the only sequencer (see Store.tryLead). */
   | { op: 'lead'; holder: string; url: string | null; startedAt: string }
+  /** Starts maintenance (VACUUM) on a session of its own and answers at once; the outcome comes as an event. */
+  | { op: 'background'; sql: string }
   | { op: 'close' };
 
 export interface WireError {
@@ -44,7 +46,7 @@ export interface LeaderTermWire {
 }
 
 /** What the worker tells the main thread unasked (on the worker's parent port). */
-export type WorkerEvent = { event: 'leadership-lost'; reason: string };
+export type WorkerEvent = { event: 'leadership-lost'; reason: string } | { event: 'background-failed'; sql: string; message: string };
 
 export interface WorkerData {
   url: string;
