@@ -160,7 +160,7 @@ export function openPostgres(
 }
 
 /**
- * Applies pending migrations, each in one transaction, under an advisory lock so that
+ * Applies pending migrations, all in one transaction, under an advisory lock so that
  * instances starting together apply each exactly once. Refuses a schema newer than this code.
  */
 export function migratePostgres(db: PgDb, migrations: Migration[] = loadMigrations(postgresMigrationsDir())): number[] {
@@ -175,12 +175,14 @@ export function migratePostgres(db: PgDb, migrations: Migration[] = loadMigratio
         `database schema version ${newest} is newer than this ledger supports (${migrations.length}); run a newer version of the ledger`,
       );
     }
-    const done: number[] = [];
-    for (const m of migrations.slice(newest)) {
-      const record = `INSERT INTO schema_migrations (version, name, applied_at) VALUES (${m.version}, ${quote(m.name)}, ${quote(new Date().toISOString())})`;
-      db.exec(`BEGIN;\n${m.sql}\n;${record};\nCOMMIT;`);
-      done.push(m.version);
-    }
+    // PostgreSQL's DDL is transactional: every pending migration goes in one transaction, one round
+    // trip, so a database is never left between two versions and a new one is made in one commit.
+    const pending = migrations.slice(newest);
+    if (pending.length === 0) return [];
+    const at = quote(new Date().toISOString());
+    const body = pending.map((m) => `${m.sql}\n;INSERT INTO schema_migrations (version, name, applied_at) VALUES (${m.version}, ${quote(m.name)}, ${at});`);
+    db.exec(`BEGIN;\n${body.join('\n')}\nCOMMIT;`);
+    const done = pending.map((m) => m.version);
     return done;
   } catch (err) {
     try {
