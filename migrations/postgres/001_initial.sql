@@ -13,6 +13,10 @@ BEGIN
   END IF;
 END $$;
 
+-- Trigger functions that read tables name their search path: the ledger's tables live in schema
+-- public, and pg_temp, searched FIRST unless listed, comes last, so that a temporary table named
+-- like a ledger table (`redactions`, `checkpoints`) cannot stand in for it inside a rule.
+
 -- Every "no UPDATE / no DELETE / no TRUNCATE" trigger: refuses with its first argument as the
 -- message. SQLSTATE 23000 (integrity_constraint_violation) plays SQLite's SQLITE_CONSTRAINT_TRIGGER.
 CREATE FUNCTION ledger_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -52,7 +56,8 @@ CREATE INDEX entries_by_type        ON entries (type, idx);
 -- Indexes are dense: entry N can only be inserted when entries 0..N-1 exist. max(idx) is one
 -- descent of the primary key. A row trigger sees the rows its own statement inserted before it,
 -- so a multi-row INSERT of N, N+1, ... passes and one with a gap does not.
-CREATE FUNCTION entries_dense() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION entries_dense() RETURNS trigger LANGUAGE plpgsql
+  SET search_path = public, pg_temp AS $$
 BEGIN
   IF NEW.idx IS DISTINCT FROM (SELECT COALESCE(max(idx) + 1, 0) FROM entries) THEN
     RAISE EXCEPTION 'entries: index must be the next one (append-only log)'

@@ -19,7 +19,8 @@ CREATE TABLE cosignatures (
 );
 CREATE INDEX cosignatures_by_cosigner ON cosignatures (cosigner, key_hash, tree_size);
 
-CREATE FUNCTION cosignatures_need_checkpoint() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION cosignatures_need_checkpoint() RETURNS trigger LANGUAGE plpgsql
+  SET search_path = public, pg_temp AS $$
 BEGIN
   IF NOT EXISTS (SELECT 1 FROM checkpoints WHERE tree_size = NEW.tree_size) THEN
     RAISE EXCEPTION 'a cosignature needs the signed checkpoint it covers'

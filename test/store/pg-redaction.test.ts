@@ -117,6 +117,20 @@ describe.skipIf(skip)('redaction on PostgreSQL: the database permits exactly the
     expect(await attempt(c, 'DELETE FROM entries WHERE idx = 2')).toBe('entries are append-only');
   });
 
+  it('cannot be fooled by temporary tables that shadow the rule\'s tables (pg_temp comes first in the search path)', async () => {
+    await c.query('CREATE TEMP TABLE redactions (target_idx bigint, by_idx bigint)');
+    await c.query('CREATE TEMP TABLE checkpoints (tree_size bigint)');
+    try {
+      await c.query('INSERT INTO redactions VALUES (5, 8)'); // the temporary table: no trigger there
+      await c.query('INSERT INTO checkpoints VALUES (99)');
+      expect(await attempt(c, `UPDATE entries SET ${EMPTY} WHERE idx = 5`)).toBe(APPEND_ONLY);
+      expect(await attempt(c, 'DELETE FROM entry_search WHERE idx = 5 AND field = 5')).toBe('the search index is append-only');
+      expect(await attempt(c, "INSERT INTO cosignatures VALUES (99, 'w', 1, 1, 'l', 'k', 'now')")).toBe('a cosignature needs the signed checkpoint it covers');
+    } finally {
+      await c.query('DROP TABLE pg_temp.redactions, pg_temp.checkpoints');
+    }
+  });
+
   it('refuses any change to approvals and redactions', async () => {
     expect(await attempt(c, 'INSERT INTO redactions (target_idx, by_idx) VALUES (5, 8)')).toBe('redactions: no approval of this target by the named entry');
     expect(await attempt(c, 'DELETE FROM redactions WHERE target_idx = 2')).toBe('redactions are append-only');
