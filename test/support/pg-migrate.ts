@@ -5,6 +5,7 @@
  * apply each migration once (an advisory lock serialises them). The real store's runner
  * (src/store/pg/) replaces this one.
  */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type pg from 'pg';
 import { loadMigrations, migrationsDir, type Migration } from '../../src/store/migrate.js';
@@ -48,4 +49,17 @@ export async function migratePostgres(client: pg.Client, migrations = postgresMi
       throw err;
     }
   }
+}
+
+/**
+ * Runs migrations/postgres/grants.sql for `role` on the database `client` is connected to, as
+ * `psql -v role=… -f grants.sql` would: psql's :"role" and :"DBNAME" become quoted identifiers.
+ */
+export async function applyGrants(client: pg.Client, role: string): Promise<void> {
+  const dbname = (await client.query<{ d: string }>('SELECT current_database() AS d')).rows[0]!.d;
+  const ident = (name: string) => client.escapeIdentifier(name);
+  const sql = readFileSync(path.join(migrationsDir(), 'postgres', 'grants.sql'), 'utf8')
+    .replaceAll(':"role"', ident(role))
+    .replaceAll(':"DBNAME"', ident(dbname));
+  await client.query(sql);
 }
