@@ -13,9 +13,10 @@ BEGIN
   END IF;
 END $$;
 
--- Trigger functions that read tables name their search path: the ledger's tables live in schema
--- public, and pg_temp, searched FIRST unless listed, comes last, so that a temporary table named
--- like a ledger table (`redactions`, `checkpoints`) cannot stand in for it inside a rule.
+-- The trigger functions below that read tables search this schema, then pg_temp (searched FIRST
+-- unless listed), so that a temporary table named like a ledger table cannot stand in for it
+-- inside a rule: SET search_path FROM CURRENT keeps the path set here, for this transaction only.
+SELECT set_config('search_path', quote_ident(current_schema()) || ', pg_temp', true);
 
 -- Every "no UPDATE / no DELETE / no TRUNCATE" trigger: refuses with its first argument as the
 -- message. SQLSTATE 23000 (integrity_constraint_violation) plays SQLite's SQLITE_CONSTRAINT_TRIGGER.
@@ -61,7 +62,7 @@ CREATE INDEX entries_by_type        ON entries (type, idx);
 -- entry lo - 1 exists (or lo is 0). The primary key refuses a repeated index first (23505 on
 -- entries_pkey, where SQLite's row trigger gives this message); an upsert meets entries_no_update.
 CREATE FUNCTION entries_dense() RETURNS trigger LANGUAGE plpgsql
-  SET search_path = public, pg_temp AS $$
+  SET search_path FROM CURRENT AS $$
 DECLARE
   lo bigint;
   hi bigint;

@@ -8,10 +8,10 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrationsDir } from '../../src/store/migrate.js';
-import { openDatabase, type Db } from '../../src/store/db.js';
+import { openDatabase, type SqliteDb } from '../../src/store/db.js';
 import { migrate } from '../../src/store/migrate.js';
 import { freshDatabase, postgresAvailable, withClient } from '../support/postgres.js';
-import { migratePostgres, postgresMigrations } from '../support/pg-migrate.js';
+import { migrateDatabase, postgresMigrations } from '../support/pg-migrate.js';
 import { entryValues, insertEntry, seedLog } from '../support/pg-seed.js';
 import { tempDir } from '../support/tmp.js';
 
@@ -50,10 +50,10 @@ describe.skipIf(skip)('PostgreSQL migrations', () => {
   it('apply to an empty database, record every version, and apply nothing the second time', async () => {
     const db = await freshDatabase();
     try {
+      const all = postgresMigrations().map((m) => m.version);
+      expect(migrateDatabase(db.url)).toEqual(all);
+      expect(migrateDatabase(db.url)).toEqual([]);
       await withClient(db.url, async (c) => {
-        const all = postgresMigrations().map((m) => m.version);
-        expect(await migratePostgres(c)).toEqual(all);
-        expect(await migratePostgres(c)).toEqual([]);
         const { rows } = await c.query('SELECT version::int AS v, name FROM schema_migrations ORDER BY version');
         expect(rows.map((r) => r.v)).toEqual(all);
         expect(rows.map((r) => r.name)).toEqual(postgresMigrations().map((m) => m.name));
@@ -63,27 +63,17 @@ describe.skipIf(skip)('PostgreSQL migrations', () => {
     }
   });
 
-  it('apply each migration once when two instances migrate at the same time', async () => {
+  it('leave a failed migration out whole, and are refused by a database that records a newer version', async () => {
     const db = await freshDatabase();
     try {
-      const runs = await Promise.all([0, 1, 2].map(() => withClient(db.url, (c) => migratePostgres(c))));
-      expect(runs.flat().sort((a, b) => a - b)).toEqual(postgresMigrations().map((m) => m.version));
-    } finally {
-      await db.drop();
-    }
-  });
-
-  it('are refused by a database that records a newer version, and leave a half-applied migration out', async () => {
-    const db = await freshDatabase();
-    try {
+      const first = postgresMigrations().slice(0, 1);
+      const broken = [...first, { version: 2, name: '002_broken.sql', sql: 'CREATE TABLE half (x int); SELECT 1/0;' }];
+      expect(() => migrateDatabase(db.url, broken)).toThrow(/division by zero/);
       await withClient(db.url, async (c) => {
-        const first = postgresMigrations().slice(0, 1);
-        const broken = [...first, { version: 2, name: '002_broken.sql', sql: 'CREATE TABLE half (x int); SELECT 1/0;' }];
-        await expect(migratePostgres(c, broken)).rejects.toThrow(/division by zero/);
         expect((await c.query("SELECT to_regclass('half') AS t")).rows[0].t).toBeNull();
         expect((await c.query('SELECT max(version)::int AS v FROM schema_migrations')).rows[0].v).toBe(1);
-        await expect(migratePostgres(c, [])).rejects.toThrow(/newer than this ledger supports/);
       });
+      expect(() => migrateDatabase(db.url, [])).toThrow(/newer than this ledger supports/);
     } finally {
       await db.drop();
     }
@@ -96,9 +86,7 @@ describe.skipIf(skip)('PostgreSQL migrations', () => {
     url.pathname = `/${latin}`;
     try {
       await withClient(db.url, (c) => c.query(`CREATE DATABASE ${latin} ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0`));
-      await withClient(url.toString(), async (c) => {
-        await expect(migratePostgres(c)).rejects.toThrow('the ledger needs a UTF8 database (this one is LATIN1)');
-      });
+      expect(() => migrateDatabase(url.toString())).toThrow('the ledger needs a UTF8 database (this one is LATIN1)');
     } finally {
       await withClient(db.url, (c) => c.query(`DROP DATABASE IF EXISTS ${latin} WITH (FORCE)`));
       await db.drop();
@@ -116,14 +104,14 @@ function pgTypeOf(table: string, column: string, sqliteType: string): string[] {
 describe.skipIf(skip)('the PostgreSQL schema after all migrations', () => {
   let db: Awaited<ReturnType<typeof freshDatabase>>;
   let c: pg.Client;
-  let lite: Db;
+  let lite: SqliteDb;
   let dir: ReturnType<typeof tempDir>;
 
   beforeAll(async () => {
     db = await freshDatabase();
+    migrateDatabase(db.url);
     c = new pg.Client({ connectionString: db.url });
     await c.connect();
-    await migratePostgres(c);
     dir = tempDir('ledger-pg-schema-');
     lite = openDatabase(path.join(dir.dir, 'ledger.db'));
     migrate(lite);
@@ -200,10 +188,11 @@ describe.skipIf(skip)('the PostgreSQL schema after all migrations', () => {
     expect(truncating.every((r) => r.tgname === `${r.table}_no_truncate`)).toBe(true);
   });
 
-  it('compares text in byte order, whatever the database locale: every text column is COLLATE "C"', async () => {
+  it('compares text in byte order, whatever the database locale: every text column of the migrations is COLLATE "C"', async () => {
+    // schema_migrations is the runner's (src/store/pg/pg-store.ts), read by version only.
     const { rows } = await c.query(
       `SELECT table_name || '.' || column_name AS col, collation_name FROM information_schema.columns
-       WHERE table_schema = 'public' AND data_type = 'text' AND collation_name IS DISTINCT FROM 'C'`);
+       WHERE table_schema = 'public' AND table_name <> 'schema_migrations' AND data_type = 'text' AND collation_name IS DISTINCT FROM 'C'`);
     expect(rows).toEqual([]);
   });
 });
@@ -214,9 +203,9 @@ describe.skipIf(skip)('append-only tables on PostgreSQL', () => {
 
   beforeAll(async () => {
     db = await freshDatabase();
+    migrateDatabase(db.url);
     c = new pg.Client({ connectionString: db.url });
     await c.connect();
-    await migratePostgres(c);
     await seedLog(c);
   });
   afterAll(async () => {
@@ -298,5 +287,40 @@ describe.skipIf(skip)('append-only tables on PostgreSQL', () => {
     expect(await attempt(c, "INSERT INTO cosignatures VALUES (2, 'w', 4294967296, 1, 'l', 'k', 'now')")).toMatch(/cosignatures_key_hash_check/);
     expect(await attempt(c, "INSERT INTO cosignatures VALUES (2, 'w', 1, -1, 'l', 'k', 'now')")).toMatch(/cosignatures_timestamp_check/);
     expect(await attempt(c, "INSERT INTO token_expiries VALUES ('nobody', 1, 'now')")).toMatch(/foreign key/);
+  });
+});
+
+describe.skipIf(skip)('logs in schemas of their own (one database, several logs, as pg-store.ts allows)', () => {
+  it("each schema's rules read its own tables, whatever the session's search path, and no temporary table stands in for them", async () => {
+    const db = await freshDatabase();
+    const inSchema = (schema: string) => {
+      const url = new URL(db.url);
+      url.searchParams.set('options', `-c search_path=${schema}`);
+      return url.toString();
+    };
+    try {
+      await withClient(db.url, (c) => c.query('CREATE SCHEMA log_a; CREATE SCHEMA log_b'));
+      expect(migrateDatabase(inSchema('log_a')).length).toBe(postgresMigrations().length);
+      expect(migrateDatabase(inSchema('log_b')).length).toBe(postgresMigrations().length);
+      await withClient(inSchema('log_a'), async (c) => {
+        for (let i = 0; i < 3; i++) await insertEntry(c, entryValues(i));
+      });
+      await withClient(inSchema('log_b'), async (c) => {
+        await insertEntry(c, entryValues(0));
+        // Entry 3 of log_a is next there, though log_b (first in this session's path) has only entry 0.
+        await c.query(`INSERT INTO log_a.entries SELECT 3, leaf, leaf_hash, received_at, source, type, control_id, system, actor_id, subject_id, occurred_at FROM log_a.entries WHERE idx = 0`);
+        // A temporary `entries` holding 0..9 would make 10 look next; the rule reads log_a.entries.
+        await c.query('CREATE TEMP TABLE entries AS SELECT * FROM log_a.entries WHERE false');
+        await c.query(`INSERT INTO pg_temp.entries SELECT g, '\\x', '\\x', '', '', '', '', '', '', '', '' FROM generate_series(0, 9) g`);
+        expect(await attempt(c, `INSERT INTO log_a.entries SELECT 10, leaf, leaf_hash, received_at, source, type, control_id, system, actor_id, subject_id, occurred_at FROM log_a.entries WHERE idx = 0`))
+          .toBe('entries: index must be the next one (append-only log)');
+        expect(await attempt(c, 'UPDATE log_a.entries SET source = $1 WHERE idx = 1', ['x'])).toBe('entries are append-only (only a committed redaction empties a leaf)');
+        expect(await attempt(c, 'TRUNCATE log_a.nodes')).toBe('nodes are append-only');
+      });
+      const sizes = await withClient(db.url, (c) => c.query('SELECT (SELECT count(*) FROM log_a.entries)::int AS a, (SELECT count(*) FROM log_b.entries)::int AS b'));
+      expect(sizes.rows[0]).toEqual({ a: 4, b: 1 });
+    } finally {
+      await db.drop();
+    }
   });
 });
