@@ -1,28 +1,33 @@
 -- The ledger service's rights on PostgreSQL, and nothing more (docs/operations.md, "PostgreSQL").
 -- Not a numbered migration: the operator runs it as the owner of the ledger's tables, after the
--- migrations (and again after every upgrade that adds a table):
+-- migrations (and again after every upgrade that adds a table), connected as the service will be
+-- (the ledger's schema first in search_path: `public` unless you chose another):
 --
 --   psql -v ON_ERROR_STOP=1 -v role=ledger_service -d ledger -f migrations/postgres/grants.sql
 --
 -- `role` names an existing login role that owns nothing (CREATE ROLE ledger_service LOGIN
--- PASSWORD '…'); `DBNAME` is psql's own variable, the database connected to. The service
--- connects as that role: it reads and appends, and changes only what the triggers permit
--- anyway. No TRUNCATE, no DDL, no trigger control; the owner runs `ledger migrate`.
--- Sequences are never used: indexes come from the ledger's own counter.
+-- PASSWORD '…'). The service connects as that role: it reads and appends, and changes only what
+-- the triggers permit anyway. No TRUNCATE, no DDL, no trigger control; the owner runs the
+-- migrations. Sequences are never used: indexes come from the ledger's own counter.
 
--- Start from nothing, so that running this again gives exactly the rights below.
-REVOKE ALL ON ALL TABLES IN SCHEMA public FROM :"role";
-REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM :"role";
-REVOKE ALL ON SCHEMA public FROM :"role";
-REVOKE ALL ON DATABASE :"DBNAME" FROM :"role";
-GRANT CONNECT ON DATABASE :"DBNAME" TO :"role";
-GRANT USAGE ON SCHEMA public TO :"role";
-
--- No role may create objects here: PostgreSQL before 15 let everyone CREATE in `public`, and a
--- temporary table named like a ledger table would shadow it (pg_temp comes first in the search
--- path) inside the triggers' own queries (the trigger functions also list pg_temp last).
-REVOKE CREATE ON SCHEMA public FROM PUBLIC;
-REVOKE TEMPORARY ON DATABASE :"DBNAME" FROM PUBLIC;
+-- Start from nothing, so that running this again gives exactly the rights below. No role may
+-- create objects in the ledger's schema (PostgreSQL before 15 let everyone CREATE in `public`)
+-- or temporary tables, which come first in the search path and so could shadow a ledger table
+-- in a query (the trigger functions already list pg_temp last).
+SELECT set_config('ledger.grantee', :'role', false);
+DO $$
+DECLARE
+  grantee text := current_setting('ledger.grantee');
+BEGIN
+  EXECUTE format('REVOKE ALL ON ALL TABLES IN SCHEMA %I FROM %I', current_schema(), grantee);
+  EXECUTE format('REVOKE ALL ON ALL SEQUENCES IN SCHEMA %I FROM %I', current_schema(), grantee);
+  EXECUTE format('REVOKE ALL ON SCHEMA %I FROM %I', current_schema(), grantee);
+  EXECUTE format('REVOKE ALL ON DATABASE %I FROM %I', current_database(), grantee);
+  EXECUTE format('GRANT CONNECT ON DATABASE %I TO %I', current_database(), grantee);
+  EXECUTE format('GRANT USAGE ON SCHEMA %I TO %I', current_schema(), grantee);
+  EXECUTE format('REVOKE CREATE ON SCHEMA %I FROM PUBLIC', current_schema());
+  EXECUTE format('REVOKE TEMPORARY ON DATABASE %I FROM PUBLIC', current_database());
+END $$;
 
 -- Read and append everywhere.
 GRANT SELECT, INSERT ON

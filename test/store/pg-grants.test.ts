@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase, postgresAvailable, withClient } from '../support/postgres.js';
-import { applyGrants, migratePostgres } from '../support/pg-migrate.js';
+import { applyGrants, migrateDatabase } from '../support/pg-migrate.js';
 import { insertEntry, seedLog } from '../support/pg-seed.js';
 
 const skip = postgresAvailable();
@@ -46,9 +46,9 @@ describe.skipIf(skip)('the service role on PostgreSQL', () => {
 
   beforeAll(async () => {
     db = await freshDatabase();
+    migrateDatabase(db.url);
     owner = new pg.Client({ connectionString: db.url });
     await owner.connect();
-    await migratePostgres(owner);
     await owner.query(`CREATE ROLE ${role} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD '${password}'`);
     await applyGrants(owner, role);
     const url = new URL(db.url);

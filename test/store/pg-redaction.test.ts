@@ -11,7 +11,7 @@ import type { EntryRow } from '../../src/store/index.js';
 import { SEARCH_FIELDS } from '../../src/store/search-store.js';
 import { openTestLedger, rotation } from '../support/ledger.js';
 import { freshDatabase, postgresAvailable } from '../support/postgres.js';
-import { migratePostgres } from '../support/pg-migrate.js';
+import { migrateDatabase } from '../support/pg-migrate.js';
 import { INDEX_CHUNK, insertEntry } from '../support/pg-seed.js';
 
 const skip = postgresAvailable();
@@ -49,9 +49,9 @@ describe.skipIf(skip)('redaction on PostgreSQL: the database permits exactly the
     }
     expect(log[8]!.type).toBe('redaction');
     db = await freshDatabase();
+    migrateDatabase(db.url);
     c = new pg.Client({ connectionString: db.url });
     await c.connect();
-    await migratePostgres(c);
     for (const e of log) await insertEntry(c, values(e));
     await c.query(INDEX_CHUNK, [0, log.length]);
     await c.query('INSERT INTO search_batches (through) VALUES ($1)', [log.length]);
