@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Store } from '../../src/store/index.js';
 import { freshDatabase, postgresAvailable, withClient } from '../support/postgres.js';
 import { applyGrants, migrateDatabase } from '../support/pg-migrate.js';
 import { insertEntry, seedLog } from '../support/pg-seed.js';
@@ -166,6 +167,24 @@ describe.skipIf(skip)('the service role on PostgreSQL', () => {
     await svc.query('GRANT DELETE ON entries TO PUBLIC');
     expect((await owner.query("SELECT has_table_privilege('public', 'entries', 'DELETE') AS d")).rows[0].d).toBe(false);
     expect((await svc.query('SELECT count(*)::int AS n FROM entries')).rows[0].n).toBe(4);
+  });
+
+  // The store as the service role, its schema migrated by the owner. Expected to fail for now:
+  // migratePostgres (src/store/pg/pg-store.ts) always runs CREATE TABLE IF NOT EXISTS
+  // schema_migrations, which needs CREATE on the schema even when the table exists. When the
+  // store reads the version first and creates nothing on an up-to-date schema, this starts to
+  // pass and vitest reports it: turn `it.fails` into `it`.
+  it.fails('opens the real store as that role on a schema the owner migrated, and leads', () => {
+    const url = new URL(db.url);
+    url.username = role;
+    url.password = password;
+    const store = Store.open(url.toString());
+    try {
+      store.probeWritable();
+      expect(store.currentLeader()?.holder).toBe(String(process.pid));
+    } finally {
+      store.close();
+    }
   });
 
   it('can be granted again: a second run gives exactly the same rights', async () => {

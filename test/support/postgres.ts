@@ -7,8 +7,9 @@
  *   const skip = postgresAvailable();
  *   describe.skipIf(skip)('… on PostgreSQL', () => { … await freshDatabase() … });
  *
- * LEDGER_TEST_POSTGRES_URL=postgres://superuser:pw@host:port/postgres uses that server instead
- * (CREATE DATABASE and CREATE ROLE rights needed).
+ * LEDGER_TEST_DATABASE_URL=postgres://user:pw@host:port/db uses that server instead (the same
+ * variable test/support/pg-schema.ts reads; CREATE DATABASE and CREATE ROLE rights needed).
+ * postgresServerUrl() hands the run's server to helpers that make schemas rather than databases.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
@@ -47,6 +48,11 @@ export function postgresAvailable(): string | undefined {
   return state.reason;
 }
 
+/** The run's server as a superuser URL (started on first use), or undefined when unavailable (see postgresAvailable). */
+export function postgresServerUrl(): string | undefined {
+  return postgresAvailable() === undefined ? state!.url : undefined;
+}
+
 /** A new empty database (UTF8) on the run's server; `url` connects to it as superuser; drop() removes it. */
 export async function freshDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
   const reason = postgresAvailable();
@@ -76,7 +82,7 @@ export async function withClient<T>(url: string, fn: (client: pg.Client) => Prom
 }
 
 function locate(): ServerState {
-  const external = process.env.LEDGER_TEST_POSTGRES_URL;
+  const external = process.env.LEDGER_TEST_DATABASE_URL;
   if (external) return { url: external };
   let runDir: string | undefined;
   try {
