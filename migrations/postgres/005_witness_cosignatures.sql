@@ -19,7 +19,13 @@ CREATE TABLE cosignatures (
 );
 CREATE INDEX cosignatures_by_cosigner ON cosignatures (cosigner, key_hash, tree_size);
 
-CREATE FUNCTION cosignatures_need_checkpoint() RETURNS trigger LANGUAGE plpgsql AS $$
+-- The trigger functions below that read tables search this schema, then pg_temp (searched FIRST
+-- unless listed), so that a temporary table named like a ledger table cannot stand in for it
+-- inside a rule: SET search_path FROM CURRENT keeps the path set here, for this transaction only.
+SELECT set_config('search_path', quote_ident(current_schema()) || ', pg_temp', true);
+
+CREATE FUNCTION cosignatures_need_checkpoint() RETURNS trigger LANGUAGE plpgsql
+  SET search_path FROM CURRENT AS $$
 BEGIN
   IF NOT EXISTS (SELECT 1 FROM checkpoints WHERE tree_size = NEW.tree_size) THEN
     RAISE EXCEPTION 'a cosignature needs the signed checkpoint it covers'

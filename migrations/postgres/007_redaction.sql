@@ -20,11 +20,17 @@ CREATE TABLE redactions (
   by_idx     BIGINT NOT NULL UNIQUE REFERENCES redaction_approvals (by_idx)
 );
 
+-- The trigger functions below that read tables search this schema, then pg_temp (searched FIRST
+-- unless listed), so that a temporary table named like a ledger table cannot stand in for it
+-- inside a rule: SET search_path FROM CURRENT keeps the path set here, for this transaction only.
+SELECT set_config('search_path', quote_ident(current_schema()) || ', pg_temp', true);
+
 -- The named entry is a redaction record (read from its own leaf) of exactly this target and
 -- leaf hash, later than the target, by this approver; and the target is no redaction itself.
 -- Checked step by step so that a leaf is parsed only once it is known to be a redaction record;
 -- a leaf that is not UTF-8 JSON fails the rule like any other mismatch.
-CREATE FUNCTION redaction_approvals_named() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION redaction_approvals_named() RETURNS trigger LANGUAGE plpgsql
+  SET search_path FROM CURRENT AS $$
 DECLARE
   r entries%ROWTYPE;
   t entries%ROWTYPE;
@@ -63,7 +69,8 @@ CREATE TRIGGER redaction_approvals_no_delete BEFORE DELETE ON redaction_approval
 CREATE TRIGGER redaction_approvals_no_truncate BEFORE TRUNCATE ON redaction_approvals
   FOR EACH STATEMENT EXECUTE FUNCTION ledger_refuse('redaction approvals are append-only');
 
-CREATE FUNCTION redactions_named() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION redactions_named() RETURNS trigger LANGUAGE plpgsql
+  SET search_path FROM CURRENT AS $$
 BEGIN
   IF NOT EXISTS (SELECT 1 FROM redaction_approvals a WHERE a.by_idx = NEW.by_idx AND a.target_idx = NEW.target_idx) THEN
     RAISE EXCEPTION 'redactions: no approval of this target by the named entry'
@@ -83,7 +90,8 @@ CREATE TRIGGER redactions_no_truncate BEFORE TRUNCATE ON redactions
 -- The one UPDATE an entry may ever see: its leaf and field copies emptied, its index, leaf hash,
 -- receivedAt (which period closes count by) and controlId (a redacted entry stays in its control's
 -- population: contract, "Control reports") kept, once, under a committed redaction.
-CREATE FUNCTION entries_no_update() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION entries_no_update() RETURNS trigger LANGUAGE plpgsql
+  SET search_path FROM CURRENT AS $$
 BEGIN
   IF (EXISTS (SELECT 1 FROM redactions WHERE target_idx = OLD.idx)
     AND length(OLD.leaf) > 0 AND NEW.leaf = '\x'::bytea
@@ -104,7 +112,8 @@ CREATE TRIGGER entries_no_update BEFORE UPDATE ON entries
 -- A redacted entry's search rows held its field values: they may go (the leaf hash and controlId
 -- rows stay), and are replaced by rows of the emptied values, which is what the indexer writes for
 -- it. Field codes 0 and 2 are leafHash and controlId (SEARCH_FIELDS); '\x' is the empty value.
-CREATE FUNCTION entry_search_no_delete() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION entry_search_no_delete() RETURNS trigger LANGUAGE plpgsql
+  SET search_path FROM CURRENT AS $$
 BEGIN
   IF (OLD.field NOT IN (0, 2) AND OLD.value <> '\x'::bytea
     AND EXISTS (SELECT 1 FROM redactions r JOIN entries e ON e.idx = r.target_idx
