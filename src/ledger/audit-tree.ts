@@ -10,9 +10,14 @@ import { Frontier, type Hash } from '../merkle/index.js';
 import type { LogStore } from '../store/index.js';
 import type { FindingLog } from './audit-findings.js';
 
+/** Stored nodes read per statement, per level: the pass asks for them in index order. */
+const READ_AHEAD_NODES = 512;
+
 export class TreeChecker {
   readonly #frontier: Frontier;
   #nodesCompared = 0;
+  /** Per level: the read-ahead window [from, to) and the stored nodes found in it. */
+  readonly #ahead = new Map<number, { from: number; to: number; nodes: Map<number, Hash> }>();
 
   constructor(
     c: Crypto,
@@ -40,7 +45,7 @@ export class TreeChecker {
       // Level 0 is the entry's own leaf_hash column, compared by the entry checks.
       if (node.level === 0) continue;
       this.#nodesCompared++;
-      const stored = this.log.findNode(node.level, node.index);
+      const stored = this.storedNode(node.level, node.index);
       const where = describeNode(node.level, node.index);
       if (stored === undefined) {
         this.findings.add({ code: 'NODE_MISSING', node: { level: node.level, index: node.index }, message: `${where} is missing` });
@@ -52,6 +57,16 @@ export class TreeChecker {
         });
       }
     }
+  }
+
+  /** The stored node (level, index), from a window read ahead in one statement (a round trip each on PostgreSQL). */
+  private storedNode(level: number, index: number): Hash | undefined {
+    let window = this.#ahead.get(level);
+    if (!window || index < window.from || index >= window.to) {
+      window = { from: index, to: index + READ_AHEAD_NODES, nodes: this.log.findNodes(level, index, index + READ_AHEAD_NODES) };
+      this.#ahead.set(level, window);
+    }
+    return window.nodes.get(index);
   }
 
   /** Reports stored nodes beyond the final tree (e.g. left behind when a tail was deleted). */

@@ -36,6 +36,7 @@ export class LogStore implements NodeReader {
   private readonly insertNode;
   private readonly selectLeafHash;
   private readonly selectNode;
+  private readonly selectNodesIn;
   private readonly selectEntry;
   private readonly selectByHashFrom;
   private readonly selectLast;
@@ -54,6 +55,7 @@ export class LogStore implements NodeReader {
     this.insertNode = db.prepare(`${NODE_INSERT} VALUES (?, ?, ?)`);
     this.selectLeafHash = db.prepare('SELECT leaf_hash FROM entries WHERE idx = ?').pluck();
     this.selectNode = db.prepare('SELECT hash FROM nodes WHERE level = ? AND idx = ?').pluck();
+    this.selectNodesIn = db.prepare('SELECT idx, hash FROM nodes WHERE level = ? AND idx >= ? AND idx < ? ORDER BY idx');
     this.selectEntry = db.prepare(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE idx = ?`);
     this.selectByHashFrom = db.prepare('SELECT idx FROM entries WHERE idx >= ? AND leaf_hash = ? ORDER BY idx LIMIT 1').pluck();
     this.selectLast = db.prepare(`SELECT ${ENTRY_COLUMNS} FROM entries ORDER BY idx DESC LIMIT 1`);
@@ -112,6 +114,13 @@ export class LogStore implements NodeReader {
   findNode(level: number, index: number): Hash | undefined {
     const hash = this.selectNode.get(level, index) as Buffer | undefined;
     return hash === undefined ? undefined : new Uint8Array(hash);
+  }
+
+  /** Stored interior nodes (level >= 1) with index in [from, to), by index: the audit reads ahead with it. */
+  findNodes(level: number, from: number, to: number): Map<number, Hash> {
+    const out = new Map<number, Hash>();
+    for (const row of this.selectNodesIn.all(level, from, to) as { idx: number; hash: Buffer }[]) out.set(row.idx, new Uint8Array(row.hash));
+    return out;
   }
 
   /**

@@ -105,6 +105,19 @@ export class SearchStore {
     return this.stmts.present.get(...args) as number;
   }
 
+  /**
+   * presentRows for every entry of [from, to) in one statement, each checked against the entry's
+   * own stored columns (what searchValues gives): the audit reads ahead with it, since one
+   * statement per entry is a round trip per entry on PostgreSQL. Entries without a row in the
+   * range are absent from the map.
+   */
+  presentRowsIn(from: number, to: number): Map<number, number> {
+    const out = new Map<number, number>();
+    if (!this.stmts) return out;
+    for (const row of this.stmts.presentIn.all(from, to) as { idx: number; mask: number }[]) out.set(row.idx, row.mask);
+    return out;
+  }
+
   /** Rows in the whole index (for the audit). */
   rowCount(): number {
     return (this.stmts?.count.get() as number | undefined) ?? 0;
@@ -140,6 +153,13 @@ function prepare(db: Db) {
     present: db.prepare(
       `SELECT ${SEARCH_FIELD_NAMES.map((n) => `(CAST(EXISTS (SELECT 1 FROM entry_search WHERE field = ${SEARCH_FIELDS[n]} AND value = ? AND idx = ?) AS INTEGER) << ${SEARCH_FIELDS[n]})`).join(' | ')}`,
     ).pluck(),
+    presentIn: db.prepare(
+      `SELECT e.idx AS idx, ${SEARCH_FIELD_NAMES.map((n) => {
+        const column = `e.${SEARCH_COLUMNS[n]}`;
+        const value = postgres && n !== 'leafHash' ? `convert_to(${column}, 'UTF8')` : column;
+        return `(CAST(EXISTS (SELECT 1 FROM entry_search s WHERE s.field = ${SEARCH_FIELDS[n]} AND s.value = ${value} AND s.idx = e.idx) AS INTEGER) << ${SEARCH_FIELDS[n]})`;
+      }).join(' | ')} AS mask FROM entries e WHERE e.idx >= ? AND e.idx < ? ORDER BY e.idx`,
+    ),
     count: db.prepare('SELECT count(*) FROM entry_search').pluck(),
     batchesOutside: db.prepare('SELECT through FROM search_batches WHERE NOT (through > 0 AND through <= ?) ORDER BY through').pluck(),
     // PostgreSQL's columns are typed; SQLite's accept any value, so there the type is checked too.
