@@ -17,12 +17,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { inject } from 'vitest';
-import { clusterUrl, findServerBinaries, initCluster, serverUserPrefix, startCluster, type Cluster } from '../../scripts/pg-cluster.mjs';
+import { clusterUrl, findServerBinaries, initCluster, serverUserPrefix, startCluster, stopWhenGone, type Cluster } from '../../scripts/pg-cluster.mjs';
 import { CLUSTER_FILE } from './postgres-setup.js';
 
 declare module 'vitest' {
   interface ProvidedContext {
     ledgerPostgresRunDir: string;
+    /** The vitest process: when it is gone, the cluster goes too (stopWhenGone). */
+    ledgerPostgresOwnerPid: number;
   }
 }
 
@@ -93,6 +95,7 @@ function locate(): ServerState {
   if (!runDir) return { reason: 'no run folder: vitest.config.ts must list test/support/postgres-setup.ts in globalSetup' };
   const stateFile = path.join(runDir, STATE_FILE);
   if (existsSync(stateFile)) return readState(stateFile);
+  mkdirSync(runDir, { recursive: true });
   try {
     mkdirSync(path.join(runDir, START_LOCK));
   } catch {
@@ -119,6 +122,8 @@ function start(runDir: string): ServerState {
   try {
     const password = initCluster(cluster);
     const port = startCluster(cluster);
+    const owner = inject('ledgerPostgresOwnerPid');
+    if (owner) stopWhenGone(cluster, owner, [runDir]);
     return { url: clusterUrl({ port, password }) };
   } catch (err) {
     return { reason: `could not start a PostgreSQL cluster: ${(err as Error).message}` };
