@@ -1,7 +1,8 @@
 /**
  * A real PostgreSQL for tests. One throwaway cluster serves the whole vitest run: the first test
  * file that asks starts it (under a lock, in the folder test/support/postgres-setup.ts provides),
- * every other worker finds it there, and the run's global teardown stops it. Each test file or
+ * every other worker finds it there, and the run's global teardown stops it (a run that is killed
+ * never tears down: then a watchdog does, scripts/pg-cluster.mjs stopWhenGone). Each test file or
  * case takes a database of its own with freshDatabase().
  *
  *   const skip = postgresAvailable();
