@@ -20,3 +20,4 @@ export function clusterRunning(cluster: Cluster): boolean;
 export function startCluster(cluster: Cluster & { port?: number }): number;
 export function stopCluster(cluster: Cluster): void;
 export function clusterUrl(o: { port: number; password: string; database?: string; user?: string }): string;
+export function stopWhenGone(cluster: Cluster, ownerPid: number, dirs?: string[]): void;

@@ -11,10 +11,11 @@
  * Synchronous on purpose: a test decides at collection time whether it can run (describe.skipIf).
  * Plain JavaScript so that scripts/pg-dev.mjs runs before anything is built.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chownSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const SERVER_BINARIES = ['initdb', 'pg_ctl', 'postgres'];
 /** The settings every cluster of ours runs with (appended to postgresql.conf by initCluster). */
@@ -147,4 +148,45 @@ export function stopCluster({ dir, bin, user }) {
 /** postgres://user:password@127.0.0.1:port/database */
 export function clusterUrl({ port, password, database = 'postgres', user = 'postgres' }) {
   return `postgres://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
+}
+
+/**
+ * Starts a detached process that stops the cluster and removes its folder and `dirs` once process
+ * `ownerPid` is gone: a test run that is killed never runs its teardown, and its cluster must not
+ * outlive it. It exits by itself when the cluster's folder disappears (a normal teardown).
+ */
+export function stopWhenGone(cluster, ownerPid, dirs = []) {
+  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), '--stop-when-gone', JSON.stringify({ cluster, ownerPid, dirs })], {
+    detached: true,
+    stdio: 'ignore',
+  });
+  child.unref();
+}
+
+function isAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return err.code === 'EPERM';
+  }
+}
+
+if (process.argv[2] === '--stop-when-gone' && process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const { cluster, ownerPid, dirs } = JSON.parse(process.argv[3]);
+  const timer = setInterval(() => {
+    if (!existsSync(path.join(cluster.dir, 'data'))) {
+      clearInterval(timer);
+      return;
+    }
+    if (isAlive(ownerPid)) return;
+    clearInterval(timer);
+    try {
+      stopCluster(cluster);
+    } catch {
+      // Already stopped, or not stoppable: its folder goes anyway, and PostgreSQL stops when its data folder is gone.
+    } finally {
+      for (const dir of [cluster.dir, ...dirs]) rmSync(dir, { recursive: true, force: true });
+    }
+  }, 500);
 }

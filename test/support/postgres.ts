@@ -1,7 +1,8 @@
 /**
  * A real PostgreSQL for tests. One throwaway cluster serves the whole vitest run: the first test
  * file that asks starts it (under a lock, in the folder test/support/postgres-setup.ts provides),
- * every other worker finds it there, and the run's global teardown stops it. Each test file or
+ * every other worker finds it there, and the run's global teardown stops it (a run that is killed
+ * never tears down: then a watchdog does, scripts/pg-cluster.mjs stopWhenGone). Each test file or
  * case takes a database of its own with freshDatabase().
  *
  *   const skip = postgresAvailable();
@@ -17,12 +18,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { inject } from 'vitest';
-import { clusterUrl, findServerBinaries, initCluster, serverUserPrefix, startCluster, type Cluster } from '../../scripts/pg-cluster.mjs';
+import { clusterUrl, findServerBinaries, initCluster, serverUserPrefix, startCluster, stopWhenGone, type Cluster } from '../../scripts/pg-cluster.mjs';
 import { CLUSTER_FILE } from './postgres-setup.js';
 
 declare module 'vitest' {
   interface ProvidedContext {
     ledgerPostgresRunDir: string;
+    /** The vitest process: when it is gone, the cluster goes too (stopWhenGone). */
+    ledgerPostgresOwnerPid: number;
   }
 }
 
@@ -93,6 +96,7 @@ function locate(): ServerState {
   if (!runDir) return { reason: 'no run folder: vitest.config.ts must list test/support/postgres-setup.ts in globalSetup' };
   const stateFile = path.join(runDir, STATE_FILE);
   if (existsSync(stateFile)) return readState(stateFile);
+  mkdirSync(runDir, { recursive: true });
   try {
     mkdirSync(path.join(runDir, START_LOCK));
   } catch {
@@ -119,6 +123,8 @@ function start(runDir: string): ServerState {
   try {
     const password = initCluster(cluster);
     const port = startCluster(cluster);
+    const owner = inject('ledgerPostgresOwnerPid');
+    if (owner) stopWhenGone(cluster, owner, [runDir]);
     return { url: clusterUrl({ port, password }) };
   } catch (err) {
     return { reason: `could not start a PostgreSQL cluster: ${(err as Error).message}` };
