@@ -10,6 +10,7 @@ import { StoreError } from '../errors.js';
 import { loadMigrations, migrationsDir, type Migration } from '../migrate.js';
 import { PgConnection } from './pg-connection.js';
 import { PgDb } from './pg-db.js';
+import { hasTable } from '../sql.js';
 
 export interface LeaderTerm {
   term: number;
@@ -166,9 +167,9 @@ export function openPostgres(
 export function migratePostgres(db: PgDb, migrations: Migration[] = loadMigrations(postgresMigrationsDir())): number[] {
   db.prepare('SELECT pg_advisory_lock(CAST(? AS INTEGER), hashtext(current_schema()))').get(MIGRATION_LOCK_KEY);
   try {
-    db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
-      version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`);
-    const newest = (db.prepare('SELECT max(version) FROM schema_migrations').pluck().get() as number | null) ?? 0;
+    // An up-to-date schema is only read: the service role may have no right to create anything (grants.sql).
+    const known = hasTable(db, 'schema_migrations');
+    const newest = known ? ((db.prepare('SELECT max(version) FROM schema_migrations').pluck().get() as number | null) ?? 0) : 0;
     if (newest > migrations.length) {
       throw new StoreError(
         'SCHEMA_TOO_NEW',
@@ -179,6 +180,7 @@ export function migratePostgres(db: PgDb, migrations: Migration[] = loadMigratio
     // trip, so a database is never left between two versions and a new one is made in one commit.
     const pending = migrations.slice(newest);
     if (pending.length === 0) return [];
+    if (!known) db.exec('CREATE TABLE schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
     const at = quote(new Date().toISOString());
     const body = pending.map((m) => `${m.sql}\n;INSERT INTO schema_migrations (version, name, applied_at) VALUES (${m.version}, ${quote(m.name)}, ${at});`);
     db.exec(`BEGIN;\n${body.join('\n')}\nCOMMIT;`);

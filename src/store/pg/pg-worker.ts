@@ -61,7 +61,8 @@ function newClient(name: string): pg.Client {
 /**
  * The main session, connected and checked durable. A commit is acknowledged only once
  * PostgreSQL says it is durable: fsync must be on, and synchronous_commit is raised to `on`
- * (which with synchronous replication waits for the standby) when the server runs it lower.
+ * (which with synchronous replication waits for the standby's flush) when the server runs it
+ * lower (off, local, remote_write); remote_apply, stricter, is kept.
  */
 async function mainSession(): Promise<pg.Client> {
   if (main) return main;
@@ -74,7 +75,8 @@ async function mainSession(): Promise<pg.Client> {
     const fsync = (await client.query<{ fsync: string }>('SHOW fsync')).rows[0]?.fsync;
     if (fsync !== 'on') throw Object.assign(new Error(`the PostgreSQL server runs with fsync=${fsync}: no commit would be durable`), { code: 'LEDGER_NOT_DURABLE' });
     const sync = (await client.query<{ synchronous_commit: string }>('SHOW synchronous_commit')).rows[0]?.synchronous_commit;
-    if (sync === 'off' || sync === 'local') await client.query('SET synchronous_commit TO on');
+    // remote_write acknowledges once a standby has the commit in memory, not on disk: raised too.
+    if (sync === 'off' || sync === 'local' || sync === 'remote_write') await client.query('SET synchronous_commit TO on');
   } catch (err) {
     await client.end().catch(() => {});
     throw err;
