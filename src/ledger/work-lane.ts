@@ -76,6 +76,20 @@ export async function* inSlices<T>(source: Iterable<T>, sliceMs = SLICE_MS): Asy
 }
 
 /**
+ * Runs `work`, a generator that yields between small units of work, in slices on the lane, and
+ * resolves to what it returns (a listing page: its work is bounded, but a page of 1,000 strictly
+ * decoded entries is far more than one slice).
+ */
+export async function runInSlices<R>(work: Generator<unknown, R>, sliceMs = SLICE_MS): Promise<R> {
+  let result: { value: R } | undefined;
+  function* units(): Generator<unknown> {
+    result = { value: yield* work };
+  }
+  for await (const _ of slices(units(), sliceMs));
+  return result!.value;
+}
+
+/**
  * Calls `fn` on every item of `source` inside the slices, so the work `fn` does counts against
  * the budget too (for a consumer that is the heavy part: a report decoding each leaf).
  */

@@ -6,6 +6,7 @@ import { inSlices, textInSlices } from '../../src/http/long-read.js';
 import { bundleChunks, planBundle } from '../../src/ledger/bundle.js';
 import { BUNDLE_PAGE_SIZE } from '../../src/ledger/bundle-entries.js';
 import { eachRow } from '../../src/ledger/reports.js';
+import { listEntries } from '../../src/http/routes/entry-listing.js';
 import { openTestLedger, rotation } from '../support/ledger.js';
 import { postBatch } from '../verify/scenario.js';
 
@@ -145,4 +146,29 @@ describe('long reads of the log, one entry per item', () => {
       t.cleanup();
     }
   });
+
+  it('builds a listing page (1,000 strictly decoded entries at most) one entry per turn when the budget is zero', async () => {
+    const t = openTestLedger();
+    try {
+      const total = BUNDLE_PAGE_SIZE + 40;
+      await postBatch(t, Array.from({ length: total }, (_, i) => rotation(i)));
+      for (const query of [{ limit: '1000' }, { limit: '1000', late: 'false' }]) {
+        let turns = 0;
+        let stop = false;
+        const tick = () => {
+          turns++;
+          if (!stop) setImmediate(tick);
+        };
+        setImmediate(tick);
+        const page = await listEntries(t.ledger, query, 0).finally(() => (stop = true));
+        expect(page.entries).toHaveLength(total);
+        expect(page.next).toBeNull();
+        // Other work had a turn between every two entries: the page took at least one turn per entry.
+        expect(turns).toBeGreaterThanOrEqual(total);
+      }
+    } finally {
+      t.cleanup();
+    }
+  });
 });
+
