@@ -15,7 +15,7 @@ import { rootAt } from '../src/merkle/index.js';
 import type { EvidenceRecord } from '../src/evidence/index.js';
 import { controlHeadsAt } from '../src/ledger/control-heads.js';
 import { periodAnchor } from '../src/ledger/period-anchor.js';
-import { ReportService, rowPages } from '../src/ledger/reports.js';
+import { eachRow, ReportService } from '../src/ledger/reports.js';
 import { bundleChunks, planBundle } from '../src/ledger/bundle.js';
 import { withControlSection } from '../src/ledger/report-bundle.js';
 import { parsePeriodId } from '../src/evidence/index.js';
@@ -81,7 +81,7 @@ await withTempDir(async (dir) => {
   const controlId = 'ITGC-AC-07';
   t = performance.now();
   let rows = 0;
-  for await (const page of rowPages(store, { controlId }, 0, anchor.checkpoint.treeSize)) rows += page.length;
+  await eachRow(store, { controlId }, 0, anchor.checkpoint.treeSize, () => rows++);
   const read = ms(t);
   const service = new ReportService(ledger);
   t = performance.now();

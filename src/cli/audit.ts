@@ -8,18 +8,11 @@
  * run for the throughput line.
  */
 import { Command } from 'commander';
-import cliProgress from 'cli-progress';
-import { nodeCrypto } from '../crypto/node.js';
-import { auditLedger, type AuditReport } from '../ledger/audit.js';
-import { existsSync } from 'node:fs';
-import { isWalModeFile, openReadOnlyCopy, walHintFor, type ReadOnlyCopy } from '../store/read-only-copy.js';
-import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, exitCodeOf, processIo, readKeyArgument, readPolicyArgument, readTrustArguments, type VerifyIo } from './verify-io.js';
+import { EXIT_USAGE, UsageError, exitCodeOf, processIo, type VerifyIo } from './verify-io.js';
 
-/** Below this many entries an audit ends too fast for a progress bar to help. */
-const PROGRESS_MIN_ENTRIES = 10_000;
-const MAX_FINDINGS_DEFAULT = 100;
+export const MAX_FINDINGS_DEFAULT = 100;
 
-interface AuditArgs {
+export interface AuditArgs {
   db: string;
   key?: string;
   policy?: string;
@@ -42,6 +35,8 @@ export function auditCommand(io: VerifyIo = processIo()): Command {
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .action(async (opts: AuditArgs) => {
       try {
+        // The audit and what it loads (the store, the ledger, the schemas) only when it runs: --help stays fast.
+        const { runAudit } = await import('./audit-run.js');
         io.setExitCode(runAudit(io, opts));
       } catch (err) {
         if (!(err instanceof UsageError)) throw err;
@@ -49,112 +44,4 @@ export function auditCommand(io: VerifyIo = processIo()): Command {
         io.setExitCode(EXIT_USAGE);
       }
     });
-}
-
-function runAudit(io: VerifyIo, opts: AuditArgs): number {
-  const key = opts.key === undefined ? undefined : readKeyArgument(opts.key);
-  // Only the witness keys are used; the log key stays --key or the recorded one (a policy may list no log, or several).
-  const policy = opts.policy === undefined ? undefined : opts.key ? readTrustArguments({ policy: opts.policy, key: opts.key }).policy : readPolicyArgument(opts.policy);
-  const maxFindings = maxFindingsOption(opts.maxFindings);
-  const copy = openReadOnly(opts.db);
-  const store = copy.store;
-  let report: AuditReport;
-  try {
-    const bar = progressBar(io, store.log.size());
-    try {
-      report = auditLedger(store, { crypto: nodeCrypto, maxFindings, onProgress: bar, ...(key ? { key } : {}), ...(policy ? { witnessKeys: policy.witnesses.map((w) => w.key) } : {}) });
-    } finally {
-      bar.stop();
-    }
-  } catch (err) {
-    // A file that breaks mid-read (corrupt pages, I/O errors) did not pass the audit.
-    io.stderr(`ledger audit: the audit could not finish reading ${opts.db}: ${(err as Error).message}\n`);
-    if (copy.walHint) io.stderr(`ledger audit: hint: ${copy.walHint}\n`);
-    return EXIT_FAILED;
-  } finally {
-    copy.close();
-  }
-  io.stdout(opts.json ? `${JSON.stringify({ db: opts.db, ...report })}\n` : reportText(opts.db, report));
-  if (!report.ok && copy.walHint) io.stderr(`ledger audit: hint: ${copy.walHint}\n`);
-  return report.ok ? EXIT_OK : EXIT_FAILED;
-}
-
-function openReadOnly(file: string): ReadOnlyCopy {
-  try {
-    return openReadOnlyCopy(file);
-  } catch (err) {
-    const message = (err as Error).message;
-    if (!/no such table/.test(message)) throw new UsageError(`cannot open ${file} read-only: ${message}`);
-    const hint = existsSync(`${file}-wal`) ? '' : isWalModeFile(file) ? `. Hint: ${walHintFor(file)}` : '';
-    throw new UsageError(`${file} is not a ledger database (${message})${hint}`);
-  }
-}
-
-function maxFindingsOption(value: string | undefined): number {
-  if (value === undefined) return MAX_FINDINGS_DEFAULT;
-  if (!/^[1-9]\d{0,5}$/.test(value)) throw new UsageError('--max-findings must be a whole number from 1 to 999999');
-  return Number(value);
-}
-
-/**
- * A progress bar for an audit whose size is learned from its first report (ledger restore); drawn
- * only on a terminal and for audits long enough to need one.
- */
-export function auditProgressBar(io: VerifyIo): ((done: number, total: number) => void) & { stop(): void } {
-  let bar: (((done: number) => void) & { stop(): void }) | undefined;
-  return Object.assign(
-    (done: number, total: number) => {
-      bar ??= progressBar(io, total);
-      bar(done);
-    },
-    {
-      stop: () => {
-        bar?.stop();
-        bar = undefined;
-      },
-    },
-  );
-}
-
-function progressBar(io: VerifyIo, total: number): ((done: number) => void) & { stop(): void } {
-  if (!io.stderrIsTTY || !io.stderrStream || total < PROGRESS_MIN_ENTRIES) return Object.assign(() => {}, { stop() {} });
-  const bar = new cliProgress.SingleBar(
-    { stream: io.stderrStream, format: 'auditing [{bar}] {percentage}% | {value}/{total} entries | ETA {eta}s', clearOnComplete: true },
-    cliProgress.Presets.shades_classic,
-  );
-  bar.start(total, 0);
-  return Object.assign((done: number) => bar.update(Math.min(done, total)), { stop: () => bar.stop() });
-}
-
-const KEY_SOURCE_TEXT = {
-  option: 'given with --key',
-  database: 'recorded in the database: compare it with the published key, or pass --key',
-  none: 'none: no signature could be checked',
-} as const;
-
-const count = (n: number): string => n.toLocaleString('en-US');
-
-/** The human-readable report. */
-export function reportText(db: string, r: AuditReport): string {
-  const lines = [
-    `audit of ${db}`,
-    `  key:           ${r.key.verifierKey ?? '-'} (${KEY_SOURCE_TEXT[r.key.source]})`,
-    `  entries:       ${count(r.entries)} (${count(r.leafBytes)} leaf bytes); tree size ${count(r.treeSize)}, root ${r.rootHash}`,
-    `  tree nodes:    ${count(r.nodesCompared)} compared`,
-    `  checkpoints:   ${count(r.checkpointsChecked)} checked`,
-    `  period closes: ${count(r.periodClosesChecked)} checked`,
-    `  cosignatures:  ${count(r.cosignaturesChecked)} checked`,
-    `  search index:  ${count(r.searchEntriesChecked)} entries checked`,
-  ];
-  if (!r.ok) {
-    const byCode = Object.entries(r.findingsByCode).map(([code, n]) => `${code} ${count(n)}`);
-    lines.push(`  findings:      ${count(r.findingCount)} (${byCode.join(', ')})`);
-    if (r.firstBadIndex !== null) lines.push(`  first bad index: ${r.firstBadIndex}`);
-    for (const f of r.findings) lines.push(`    ${f.code}: ${f.message}`);
-    if (r.findings.length < r.findingCount) lines.push(`    … ${count(r.findingCount - r.findings.length)} more (--max-findings, --json)`);
-  }
-  const seconds = (r.elapsedMs / 1000).toFixed(2);
-  lines.push(`  throughput:    ${count(Math.round(r.entriesPerSecond))} entries/s, ${r.megabytesPerSecond.toFixed(1)} MB/s (${seconds} s)`);
-  lines.push(r.ok ? 'RESULT: OK, everything holds' : 'RESULT: FAILED');
-  return `${lines.join('\n')}\n`;
 }

@@ -6,9 +6,7 @@
  * Exit 0 when the backup is written (and, with --audit, passes), 1 otherwise, 2 on usage errors.
  */
 import { Command } from 'commander';
-import { nodeCrypto } from '../crypto/node.js';
-import { auditLedger } from '../ledger/audit.js';
-import { Store, backupDatabase } from '../store/index.js';
+import type { Store } from '../store/index.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, exitCodeOf, processIo, type VerifyIo } from './verify-io.js';
 
 interface BackupArgs {
@@ -26,6 +24,8 @@ export function backupCommand(io: VerifyIo = processIo()): Command {
     .exitOverride((err) => io.exit(exitCodeOf(err)))
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .action(async (opts: BackupArgs) => {
+      // The store loads only when the command runs (and the audit only with --audit): --help stays fast.
+      const { Store, backupDatabase } = await import('../store/index.js');
       let source: Store;
       try {
         source = Store.open(opts.db, { readonly: true });
@@ -42,11 +42,12 @@ export function backupCommand(io: VerifyIo = processIo()): Command {
       } finally {
         source.close();
       }
-      io.setExitCode(opts.audit ? auditCopy(io, opts.to) : EXIT_OK);
+      io.setExitCode(opts.audit ? await auditCopy(io, opts.to) : EXIT_OK);
     });
 }
 
-function auditCopy(io: VerifyIo, file: string): number {
+async function auditCopy(io: VerifyIo, file: string): Promise<number> {
+  const [{ Store }, { auditLedger }, { nodeCrypto }] = await Promise.all([import('../store/index.js'), import('../ledger/audit.js'), import('../crypto/node.js')]);
   const copy = Store.open(file, { readonly: true });
   try {
     const report = auditLedger(copy, { crypto: nodeCrypto });

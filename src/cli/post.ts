@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
-import { LedgerClient, type EvidenceRecord } from '../sdk/index.js';
+import type { EvidenceRecord } from '../sdk/index.js';
 
 const MAX_BATCH = 1000;
 
@@ -65,6 +65,8 @@ export function postCommand(): Command {
       } catch (err) {
         fail(`cannot read records from ${file === '-' ? 'stdin' : file}: ${(err as Error).message}`);
       }
+      // The SDK (and the schemas it checks records with) loads only when the command runs: --help stays fast.
+      const { LedgerClient } = await import('../sdk/index.js');
       const client = new LedgerClient({
         url: opts.url,
         token,

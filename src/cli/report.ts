@@ -5,7 +5,7 @@
  * To check a report rather than read it, fetch its report bundle and run `ledger verify`.
  */
 import { Command } from 'commander';
-import { reportTable, summaryTable, type ControlReport, type PeriodReportSummary } from '../reports/index.js';
+import type { ControlReport, PeriodReportSummary } from '../reports/index.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, exitCodeOf, processIo, type VerifyIo } from './verify-io.js';
 
 interface ReportArgs {
@@ -57,6 +57,10 @@ async function runReport(io: VerifyIo, period: string, opts: ReportArgs, token: 
     return res.status >= 400 && res.status < 500 && res.status !== 409 ? EXIT_USAGE : EXIT_FAILED;
   }
   if (opts.json) io.stdout(`${JSON.stringify(body, null, 2)}\n`);
-  else io.stdout(opts.control === undefined ? summaryTable(body as PeriodReportSummary) : reportTable(body as ControlReport));
+  else {
+    // The report rules (and their schemas) load only when a table is printed: --help stays fast.
+    const { reportTable, summaryTable } = await import('../reports/index.js');
+    io.stdout(opts.control === undefined ? summaryTable(body as PeriodReportSummary) : reportTable(body as ControlReport));
+  }
   return EXIT_OK;
 }

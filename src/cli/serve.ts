@@ -1,7 +1,5 @@
 /** `ledger serve`: runs the service with configuration from the environment. */
 import { Command } from 'commander';
-import { ConfigError, loadConfig } from '../config.js';
-import { describeStartupError, startService } from './service.js';
 import { exitOnUsageError } from './verify-io.js';
 
 export function serveCommand(): Command {
@@ -9,6 +7,9 @@ export function serveCommand(): Command {
     .description('serve the HTTP API (configuration from environment variables; see README)')
     .exitOverride(exitOnUsageError)
     .action(async () => {
+      // The service (express, the store, the schemas) loads only when it runs: --help stays fast.
+      const { ConfigError, loadConfig } = await import('../config.js');
+      const { describeStartupError, startService } = await import('./service.js');
       let config;
       try {
         config = loadConfig(process.env);

@@ -7,8 +7,10 @@ import { nodeCrypto } from '../crypto/node.js';
 import { toBase64, toHex } from '../crypto/bytes.js';
 import { formatCosignerKey, generateCosignerKey, parseVerifierKey, verifierKeyOf, type VerifierKey } from '../note/index.js';
 import { readWitnessKey, writeWitnessKey } from '../witness/witness-key.js';
-import { WitnessState } from '../witness/witness-state.js';
-import { startWitness } from '../witness/witness-server.js';
+import type { WitnessState } from '../witness/witness-state.js';
+
+/** The witness's state file (SQLite) and server load only when a command needs them: --help stays fast. */
+const witnessState = async () => (await import('../witness/witness-state.js')).WitnessState;
 
 function fail(message: string): never {
   process.stderr.write(`ledger witness: ${message}\n`);
@@ -65,12 +67,14 @@ export function witnessCommand(): Command {
         fail(`cannot read the witness key ${opts.key}: ${(err as Error).message}`);
       }
       if (loaded.warning) logLine({ level: 'warn', msg: loaded.warning });
+      const WitnessStateFile = await witnessState();
       let state: WitnessState;
       try {
-        state = WitnessState.open(opts.db);
+        state = WitnessStateFile.open(opts.db);
       } catch (err) {
         fail(`cannot open the state file ${opts.db}: ${(err as Error).message}`);
       }
+      const { startWitness } = await import('../witness/witness-server.js');
       const running = await startWitness({ c: nodeCrypto, signer: loaded.key, logs, state, log: logLine, port: Number(opts.port), host: opts.host }).catch((err: Error) =>
         fail(`cannot listen on ${opts.host}:${opts.port}: ${err.message}`),
       );
@@ -85,10 +89,11 @@ export function witnessCommand(): Command {
     .description('print what this witness has cosigned, per log')
     .requiredOption('--db <file>', 'the witness state file')
     .option('--json', 'machine-readable output')
-    .action((opts: { db: string; json?: boolean }) => {
+    .action(async (opts: { db: string; json?: boolean }) => {
+      const WitnessStateFile = await witnessState();
       let state: WitnessState;
       try {
-        state = WitnessState.open(opts.db, { readonly: true });
+        state = WitnessStateFile.open(opts.db, { readonly: true });
       } catch (err) {
         fail(`cannot open ${opts.db}: ${(err as Error).message}`);
       }

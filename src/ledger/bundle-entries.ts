@@ -76,22 +76,22 @@ export interface EntryRange {
 }
 
 /**
- * Yields the matching entries of [from, treeSize) by increasing index, one page per yield, each
- * already proved. Holds at most one page of rows, whatever the range.
+ * Yields the matching entries of [from, treeSize) by increasing index, each proved as it is
+ * yielded (so a caller working in slices can stop after any entry: a page of proofs is tens of
+ * milliseconds). Reads rows a page at a time and holds at most one page, whatever the range.
  */
-export function* bundleEntryPages(
+export function* bundleEntries(
   c: Crypto,
   log: LogStore,
   range: EntryRange,
   fiscalYearStart: number,
   pageSize = BUNDLE_PAGE_SIZE,
-): Generator<BundleEntry[]> {
+): Generator<BundleEntry> {
   const reader = new CachingNodeReader(log);
   let after = range.from - 1;
   for (;;) {
     const rows = log.list({ ...range.filter, afterIndex: after, beforeIndex: range.treeSize }, pageSize);
-    if (rows.length === 0) return;
-    yield rows.map((row) => bundleEntry(c, row, range.treeSize, reader, fiscalYearStart, range.redactedBy));
+    for (const row of rows) yield bundleEntry(c, row, range.treeSize, reader, fiscalYearStart, range.redactedBy);
     if (rows.length < pageSize) return;
     after = rows[rows.length - 1]!.index;
   }

@@ -5,7 +5,7 @@
  * between them and, for a period, the two boundary entries that pin its range.
  *
  * `planBundle` does every check and every read that can fail with a clean error before a
- * byte is sent; `bundleChunks` then streams the JSON text, head first, a page of entries at a
+ * byte is sent; `bundleChunks` then streams the JSON text, head first, an entry at a
  * time, so memory stays flat however many entries match.
  */
 import type { Crypto } from '../crypto/types.js';
@@ -13,7 +13,7 @@ import { nodeCrypto } from '../crypto/node.js';
 import { formatTimestamp, type Period } from '../evidence/index.js';
 import type { EntryFilter, Store } from '../store/index.js';
 import { BUNDLE_FORMAT, BUNDLE_VERSION, type BundleEntry, type BundleHead, type BundleQuery } from '../verify/bundle-format.js';
-import { bundleEntry, bundleEntryPages, CachingNodeReader } from './bundle-entries.js';
+import { bundleEntries, bundleEntry, CachingNodeReader } from './bundle-entries.js';
 import { LedgerError } from './errors.js';
 import type { Ledger } from './ledger.js';
 import { periodAnchor, type PeriodAnchor } from './period-anchor.js';
@@ -102,17 +102,18 @@ export function planBundle(ledger: Ledger, query: BundleQuery, period?: Period, 
 }
 
 /**
- * The bundle's JSON text in chunks: the head, then one chunk per page of entries, one entry
- * per line (so a reader can also take it line by line), then the closing brackets.
+ * The bundle's JSON text in chunks: the head, then one chunk per entry, one entry per line (so
+ * a reader can also take it line by line), then the closing brackets. One entry per chunk, so
+ * a consumer in slices (src/ledger/work-lane.ts) keeps its budget; sendLongRead joins a slice's
+ * chunks before writing.
  */
 export function* bundleChunks(store: Store, plan: BundlePlan, c: Crypto = nodeCrypto): Generator<string> {
   const head = JSON.stringify(plan.head);
   yield `${head.slice(0, -1)},"entries":[\n`;
   const range = { filter: plan.filter, from: plan.from, treeSize: plan.head.anchor.treeSize, redactedBy: (i: number) => store.redactions.redactedBy(i) };
   let first = true;
-  for (const page of bundleEntryPages(c, store.log, range, plan.head.fiscalYearStart)) {
-    const lines = page.map((e) => JSON.stringify(e)).join(',\n');
-    yield first ? lines : `,\n${lines}`;
+  for (const entry of bundleEntries(c, store.log, range, plan.head.fiscalYearStart)) {
+    yield first ? JSON.stringify(entry) : `,\n${JSON.stringify(entry)}`;
     first = false;
   }
   yield '\n]}\n';

@@ -4,7 +4,7 @@ import { decodeLeaf, formatTimestamp, type EntryEnvelope } from '../evidence/ind
 import { MonitorBuilder, type MonitorItem } from '../reports/index.js';
 import { LedgerError } from './errors.js';
 import type { Ledger } from './ledger.js';
-import { reportEntryOf, ReportService, rowPages } from './reports.js';
+import { eachRow, reportEntryOf, ReportService } from './reports.js';
 
 export interface MonitorView {
   controlId: string;
@@ -22,7 +22,7 @@ export async function monitorControl(ledger: Ledger, controlId: string): Promise
   const scope = { period: '', controlId, provisional: true, startMs: now, asOfMs: now, anchor, firstIndex: latest.treeSize };
   const { definition } = await new ReportService(ledger).definition(scope);
   const builder = new MonitorBuilder(definition?.tests, now);
-  for await (const rows of rowPages(ledger.store, { controlId }, 0, latest.treeSize)) for (const row of rows) builder.add(reportEntryOf(row));
+  await eachRow(ledger.store, { controlId }, 0, latest.treeSize, (row) => builder.add(reportEntryOf(row)));
   const items = builder.items().map((item) => ({
     ...item,
     entries: item.entries.map((index) => {

@@ -1,10 +1,9 @@
 /**
  * Control reports, samples and monitoring from the store (contract, "Control reports"). The rules
  * are src/reports (pure, shared with the verifiers); this reads a control's history a page at a
- * time in index order and yields to the event loop between pages, so a long history neither
- * fills memory nor stalls appends.
+ * time in index order and works through it in slices on the shared work lane (work-lane.ts), so
+ * a long history neither fills memory nor stalls appends.
  */
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Crypto } from '../crypto/types.js';
 import { nodeCrypto } from '../crypto/node.js';
 import { toHex } from '../crypto/bytes.js';
@@ -26,6 +25,7 @@ import { controlHeadsAt } from './control-heads.js';
 import { LedgerError } from './errors.js';
 import type { Ledger } from './ledger.js';
 import { periodAnchor, type PeriodAnchor } from './period-anchor.js';
+import { forEachInSlices } from './work-lane.js';
 
 const PAGE = 256;
 
@@ -44,16 +44,23 @@ export function reportEntryOf(row: EntryRow): ReportEntry {
 
 const utf8Decoder = new TextDecoder();
 
-/** Rows matching `filter` below `beforeIndex`, a page per yield, in index order. */
-export async function* rowPages(store: Store, filter: EntryFilter, from: number, beforeIndex: number): AsyncGenerator<EntryRow[]> {
+/** Rows matching `filter` in [from, beforeIndex), one per yield in index order, read a page at a time. */
+export function* rowsOf(store: Store, filter: EntryFilter, from: number, beforeIndex: number): Generator<EntryRow> {
   let after = from - 1;
   for (;;) {
     const rows = store.log.list({ ...filter, afterIndex: after, beforeIndex }, PAGE);
-    if (rows.length > 0) yield rows;
+    yield* rows;
     if (rows.length < PAGE) return;
     after = rows[rows.length - 1]!.index;
-    await nextTurn();
   }
+}
+
+/**
+ * Calls `fn` on each of those rows in slices on the shared work lane: a history is as long as
+ * the log, and several reports at once still take one slice per event-loop turn between them.
+ */
+export function eachRow(store: Store, filter: EntryFilter, from: number, beforeIndex: number, fn: (row: EntryRow) => void, sliceMs?: number): Promise<void> {
+  return forEachInSlices(rowsOf(store, filter, from, beforeIndex), fn, sliceMs);
 }
 
 export function scopeOf(anchor: PeriodAnchor, controlId: string): ReportScope {
@@ -80,11 +87,11 @@ export class ReportService {
 
   /** The definition in force: the control's `control` entry with the greatest index in the history. */
   async definition(scope: ReportScope): Promise<{ definition: Definition | null; row: EntryRow | null }> {
-    let found: EntryRow | null = null;
+    let found = null as EntryRow | null; // set in a callback, which narrowing does not follow
     const asOf = formatTimestamp(scope.asOfMs);
-    for await (const rows of rowPages(this.ledger.store, { controlId: scope.controlId, type: 'control' }, 0, scope.anchor.treeSize)) {
-      for (const row of rows) if (row.receivedAt < asOf) found = row;
-    }
+    await eachRow(this.ledger.store, { controlId: scope.controlId, type: 'control' }, 0, scope.anchor.treeSize, (row) => {
+      if (row.receivedAt < asOf) found = row;
+    });
     if (!found) return { definition: null, row: null };
     const record = decodeLeaf(found.leaf).record;
     if (record.type !== 'control') throw new Error(`entry ${found.index} is listed as a control definition but is a ${record.type}`);
@@ -95,9 +102,7 @@ export class ReportService {
     const scope = scopeOf(anchor, controlId);
     const { definition, row } = await this.definition(scope);
     const builder = new ReportBuilder(scope, definition);
-    for await (const rows of rowPages(this.ledger.store, { controlId }, 0, scope.anchor.treeSize)) {
-      for (const r of rows) builder.add(reportEntryOf(r));
-    }
+    await eachRow(this.ledger.store, { controlId }, 0, scope.anchor.treeSize, (r) => builder.add(reportEntryOf(r)));
     return { report: builder.finish(), historySize: builder.historySize, definitionRow: row };
   }
 
@@ -121,9 +126,9 @@ export class ReportService {
     const scope = scopeOf(anchor, controlId);
     const seed = sampleSeed(this.c, scope.period, controlId, nonce, scope.anchor.rootHash);
     const selector = new SampleSelector(this.c, seed, size);
-    for await (const rows of rowPages(this.ledger.store, { controlId }, scope.firstIndex, scope.anchor.treeSize)) {
-      for (const r of rows) if (r.type !== 'control') selector.add({ index: r.index, leafHash: toHex(r.leafHash) });
-    }
+    await eachRow(this.ledger.store, { controlId }, scope.firstIndex, scope.anchor.treeSize, (r) => {
+      if (r.type !== 'control') selector.add({ index: r.index, leafHash: toHex(r.leafHash) });
+    });
     return { period: scope.period, controlId, nonce, size, anchor: scope.anchor, seed: toHex(seed), sample: selector.result() };
   }
 }

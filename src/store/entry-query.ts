@@ -81,17 +81,16 @@ export class EntryQuery {
   /** Matching entries at or after `from`, by a scan of `entries` in index order. */
   private scan(filter: EntryFilter, from: number, limit: number): EntryRow[] {
     const c = this.entryClauses(filter, '');
-    if (filter.afterIndex !== undefined) {
-      c.sql.push('idx > ?');
-      c.args.push(filter.afterIndex);
-    }
+    // One lower bound: given `idx >= ? AND idx > ?`, SQLite seeks on one of them and filters by the
+    // other row by row, so a page deep in the log read every row before it (a bundle was O(n^2)).
+    const start = filter.afterIndex === undefined ? from : Math.max(from, filter.afterIndex + 1);
     if (filter.beforeIndex !== undefined) {
       c.sql.push('idx < ?');
       c.args.push(filter.beforeIndex);
     }
     const sql = `SELECT ${entryColumns()} FROM entries WHERE idx >= ? ${c.sql.map((s) => `AND ${s}`).join(' ')}
       ORDER BY idx LIMIT ?`;
-    return this.statement(sql).all(from, ...c.args, limit).map(toEntryRow);
+    return this.statement(sql).all(start, ...c.args, limit).map(toEntryRow);
   }
 
   /** The string and time filters as clauses on the entry row. */

@@ -38,8 +38,8 @@ export function entryRoutes(ledger: Ledger, preparer: BodyPreparer, metrics?: Me
   r.post('/v1/entries', requireRole('writer'), onlyQuery(), jsonBody({ parse: false, budget }), (req: Request, res: Response) => append(req, res, 'entry'));
   r.post('/v1/entries/batch', requireRole('writer'), onlyQuery(), jsonBody({ parse: false, budget }), (req: Request, res: Response) => append(req, res, 'batch'));
 
-  r.get('/v1/entries', requireRole('auditor'), onlyQuery(...LISTING_PARAMS), (req, res) => {
-    res.json(listEntries(ledger, req.query));
+  r.get('/v1/entries', requireRole('auditor'), onlyQuery(...LISTING_PARAMS), async (req, res) => {
+    res.json(await listEntries(ledger, req.query));
   });
 
   r.get('/v1/entries/:index', requireRole('auditor'), onlyQuery(), (req, res) => {
