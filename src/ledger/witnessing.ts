@@ -130,6 +130,11 @@ export class Witnessing {
     };
   }
 
+  /** Looks for the newest quorum checkpoint in the store again (a follower: another instance collects the cosignatures). */
+  refresh(): void {
+    this.latestQuorumSize = this.findLatestQuorum();
+  }
+
   private cosigned(size: number): void {
     if ((this.latestQuorumSize ?? -1) < size && this.quorumAt(size).met) this.latestQuorumSize = size;
   }
