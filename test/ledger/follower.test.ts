@@ -11,27 +11,13 @@ import { nodeCrypto } from '../../src/crypto/node.js';
 import type { EvidenceRecord } from '../../src/evidence/index.js';
 import { LedgerError, NotLeaderError } from '../../src/ledger/errors.js';
 import { Ledger, type LedgerDeps } from '../../src/ledger/ledger.js';
-import type { LeaderTerm, Leadership } from '../../src/ledger/leadership.js';
 import { rootAt, verifyConsistency } from '../../src/merkle/index.js';
 import { Store } from '../../src/store/index.js';
+import { fakeLeadership } from '../support/leadership.js';
 import { TEST_SETTINGS, rotation, testSigner } from '../support/ledger.js';
 import { tempDir } from '../support/tmp.js';
 
 const records = (from: number, n: number) => Array.from({ length: n }, (_, i) => rotation(from + i) as unknown as EvidenceRecord);
-
-/** A shared database's leadership as a test sets it: who leads, at which URL. */
-export function fakeLeadership(current?: Partial<LeaderTerm>): Leadership & { leader: LeaderTerm | undefined; lose(reason: string): void } {
-  const listeners: ((reason: string) => void)[] = [];
-  const state = {
-    backend: 'postgres' as const,
-    leader: current ? { term: 1, holder: 'other:1', url: null, startedAt: '2026-09-14T02:00:00.000Z', ...current } : undefined,
-    tryLead: (holder: string, url: string | null) => (state.leader = { term: (state.leader?.term ?? 0) + 1, holder, url, startedAt: '2026-09-14T02:00:00.000Z' }),
-    currentLeader: () => state.leader,
-    onLeadershipLost: (cb: (reason: string) => void) => void listeners.push(cb),
-    lose: (reason: string) => listeners.forEach((cb) => cb(reason)),
-  };
-  return state;
-}
 
 describe('a follower beside the sequencer', () => {
   const cleanups: (() => void)[] = [];
