@@ -291,10 +291,9 @@ export class Ledger {
     if (this.lostReason) throw new NotLeaderError(`this instance lost its leadership (${this.lostReason}) and may not lead again; restart it`);
     if (this.roleNow === 'leader') return;
     const { store } = this;
-    store.readSnapshot(() => {
-      this.sequencer.reload(Frontier.load(this.deps.crypto, store.log.size(), store.log));
-      this.keyInfo = checkKeyMatchesDatabase(store, this.deps.signer, true);
-    });
+    // A new log's key is recorded by its first leader; a database that holds another log's key is refused.
+    this.keyInfo = checkKeyMatchesDatabase(store, this.deps.signer, true);
+    store.readSnapshot(() => this.sequencer.reload(Frontier.load(this.deps.crypto, store.log.size(), store.log)));
     this.sourceKeys.clear();
     for (const row of store.access.allSourceKeys()) this.sourceKeys.set(row.source, row.publicKey);
     this.periods.restoreFloor();
