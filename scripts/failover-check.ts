@@ -72,6 +72,7 @@ async function checkEntries(client: pg.Client, wanted: Set<number>, findings: st
   const leafHashes: Buffer[] = [];
   const roots = new Map<number, Buffer>();
   const prefix = new PrefixRoots();
+  if (wanted.has(0)) roots.set(0, prefix.root());
   let lastReceivedAt = '';
   const rows = (await client.query<{ idx: string; leaf: Buffer; leaf_hash: Buffer }>('SELECT idx, leaf, leaf_hash FROM entries ORDER BY idx')).rows;
   for (const r of rows) {

@@ -1,9 +1,10 @@
 /**
- * Fencing with real processes: the leader is paused (SIGSTOP), its advisory-lock session is
- * terminated from outside (pg_terminate_backend, as a network partition or a DBA would), the
- * follower takes over, and appends that reached the paused leader are let through (SIGCONT).
- * None may be acknowledged or stored: the old leader's commits are refused by the term check
- * in their own transaction, and it exits with EXIT_LEADERSHIP_LOST.
+ * Fencing with real processes: appends wait in the leader's queue (a long LEDGER_BATCH_WAIT_MS),
+ * the leader is paused (SIGSTOP), its advisory-lock session is terminated from outside
+ * (pg_terminate_backend, as a network partition or a DBA would), the follower takes over, and the
+ * paused leader wakes (SIGCONT) with its batch due. None may be acknowledged or stored: its
+ * commit is refused by the term check in its own transaction, or its queue is failed first when
+ * it learns of the loss; either way it answers 503 not-leader and exits with EXIT_LEADERSHIP_LOST.
  */
 import pg from 'pg';
 import { send, markerRecord, type HarnessRequest } from './harness-writers.js';
@@ -12,9 +13,27 @@ import { createWriterTokens, deployment, pollUntil, roleOf } from './failover-ru
 
 const DEADLINE_MS = 15_000;
 const PAUSED_APPENDS = 6;
+/** The old leader's group-commit wait: its appends are still queued when it is paused. */
+const QUEUED_BATCH_WAIT_MS = 1500;
+
+/** One append; its answer as `<status> <problem type>` (or `connection` when there was none). */
+async function append(url: string, token: string, req: HarnessRequest): Promise<string> {
+  try {
+    const res = await fetch(`${url}/v1/entries`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', 'Idempotency-Key': req.key },
+      body: JSON.stringify(req.records[0]),
+      signal: AbortSignal.timeout(DEADLINE_MS),
+    });
+    const body = (await res.json()) as { type?: string; detail?: string; index?: number };
+    return res.ok ? `${res.status} index ${body.index}` : `${res.status} ${body.type}: ${body.detail}`;
+  } catch {
+    return 'connection';
+  }
+}
 
 export interface FencingReport {
-  /** Answers the old leader gave (or `connection` when it died first) to the appends sent while it was paused. */
+  /** Answers the old leader gave to the appends queued when it was paused: `<status> <type>: <detail>`, or `connection`. */
   pausedAnswers: string[];
   /** Markers of those appends found in the database (must be none). */
   storedFromPaused: string[];
@@ -35,7 +54,7 @@ function request(id: number): HarnessRequest {
 export async function runFencingCheck(databaseUrl: string, o: { checkpointIntervalMs: number; leaderPollMs: number }): Promise<FencingReport> {
   const d = deployment(databaseUrl, o);
   const report: FencingReport = { pausedAnswers: [], storedFromPaused: [], oldLeaderExit: undefined, terms: [], takeoverMs: undefined, newLeaderAppends: false, findings: [] };
-  const a = ServerProcess.spawn(d.env);
+  const a = ServerProcess.spawn({ ...d.env, LEDGER_BATCH_WAIT_MS: String(QUEUED_BATCH_WAIT_MS) });
   let b: ServerProcess | undefined;
   const db = new pg.Client({ connectionString: databaseUrl });
   await db.connect();
@@ -48,9 +67,19 @@ export async function runFencingCheck(databaseUrl: string, o: { checkpointInterv
     const warmUp = await send(aUrl, token!, request(0));
     if (warmUp.status !== 'acked') throw new Error(`the leader refused an append: ${JSON.stringify(warmUp)}`);
 
+    // Appends the leader has taken but not committed: they sit in its queue for the batch wait.
+    const paused = Array.from({ length: PAUSED_APPENDS }, (_, i) => request(i + 1));
+    const answers = paused.map((req) => append(aUrl, token!, req));
+    const queued = await pollUntil(async () => ((await (await fetch(`${aUrl}/readyz`)).json()) as { queued: number }).queued >= PAUSED_APPENDS, DEADLINE_MS, 5);
+    if (queued === undefined) throw new Error('the appends never queued at the leader');
     a.child.kill('SIGSTOP');
-    // The paused leader's lock session: the one backend holding an advisory lock.
-    const holders = await db.query<{ pid: number }>("SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted");
+    // The paused leader's lock session: the one backend holding an advisory lock on this log
+    // (keyed by its schema, pg-store.ts; other logs may share the server).
+    const holders = await db.query<{ pid: number }>(
+      `SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted
+         AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+         AND objid = (hashtext(current_schema())::bigint & 4294967295)::oid`,
+    );
     if (holders.rows.length !== 1) report.findings.push(`expected one advisory-lock holder, found ${holders.rows.length}`);
     const pausedAt = performance.now();
     for (const { pid } of holders.rows) await db.query('SELECT pg_terminate_backend($1)', [pid]);
@@ -58,13 +87,8 @@ export async function runFencingCheck(databaseUrl: string, o: { checkpointInterv
     if (report.takeoverMs === undefined) throw new Error('instance B did not lead after the lock session was terminated');
     report.takeoverMs = Math.round(performance.now() - pausedAt);
 
-    // Appends to the paused leader wait in its socket backlog, then reach it when it wakes.
-    const paused = Array.from({ length: PAUSED_APPENDS }, (_, i) => request(i + 1));
-    const answers = paused.map((req) => send(aUrl, token!, req));
     a.child.kill('SIGCONT');
-    for (const out of await Promise.all(answers)) {
-      report.pausedAnswers.push(out.status === 'acked' ? `acked index ${out.entries[0]!.index}` : out.why.startsWith('503') ? '503' : 'connection');
-    }
+    report.pausedAnswers = await Promise.all(answers);
     report.oldLeaderExit = await Promise.race([a.exited, new Promise<undefined>((r) => setTimeout(() => r(undefined), DEADLINE_MS))]);
 
     const after = await send(bUrl, token!, request(100));

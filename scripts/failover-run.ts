@@ -6,6 +6,7 @@
  * (failover-check.ts), that nothing acknowledged was lost and no two checkpoints disagree; the
  * ledger's own audit must pass too.
  */
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,7 +18,7 @@ import { FailoverWriters } from './failover-client.js';
 import { checkFailoverLog } from './failover-check.js';
 import { parseVerifierKey } from './harness-oracle.js';
 import { Rng } from './harness-rng.js';
-import { ServerProcess } from './harness-server.js';
+import { ServerProcess, cliPath } from './harness-server.js';
 import { RequestFactory } from './harness-writers.js';
 
 export const FAILOVER_ORIGIN = 'failover.test/log';
@@ -37,8 +38,6 @@ export interface FailoverOptions {
   leaderPollMs: number;
   /** Extra environment for both instances. */
   env?: Record<string, string>;
-  /** Runs the ledger's audit of the database at the end; undefined when it passed, else why not. */
-  audit?: (ctx: { databaseUrl: string; verifierKey: string }) => Promise<string | undefined>;
   log?: (line: string) => void;
 }
 
@@ -125,6 +124,15 @@ export async function createWriterTokens(url: string, adminToken: string, n: num
   return tokens;
 }
 
+/** `ledger audit --db URL --key VKEY` as a separate process; undefined when it passes, else its output. */
+export function auditDatabase(databaseUrl: string, verifierKey: string): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [cliPath(), 'audit', '--db', databaseUrl, '--key', verifierKey], { maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
+      resolve(err ? `exit ${String((err as { code?: unknown }).code)}: ${stdout.slice(-2000)} ${stderr.slice(-2000)}` : undefined);
+    });
+  });
+}
+
 export async function runFailoverHarness(o: FailoverOptions): Promise<FailoverReport> {
   const log = o.log ?? (() => {});
   const rng = new Rng(o.seed);
@@ -190,11 +198,9 @@ export async function runFailoverHarness(o: FailoverOptions): Promise<FailoverRe
     const check = await checkFailoverLog(o.databaseUrl, serveUrl, parseVerifierKey(d.verifierKey), writers.acks, rng);
     report.findings.push(...check.findings);
     Object.assign(report, { finalSize: check.size, checkpoints: check.checkpoints, terms: check.terms, consistencyPairsVerified: check.consistencyPairsVerified });
-    if (o.audit) {
-      const audit = await o.audit({ databaseUrl: o.databaseUrl, verifierKey: d.verifierKey });
-      if (audit) report.findings.push(`audit failed: ${audit}`);
-      else report.auditPassed = true;
-    }
+    const audit = await auditDatabase(o.databaseUrl, d.verifierKey);
+    if (audit) report.findings.push(`audit failed: ${audit}`);
+    else report.auditPassed = true;
   } catch (err) {
     report.findings.push((err as Error).stack ?? String(err));
     await writers?.stop();

@@ -18,10 +18,9 @@ import { createWorkloadVerifier } from '../identity/workload-verifier.js';
 import type { Clock } from '../ledger/clock.js';
 import { Ledger } from '../ledger/ledger.js';
 import { LeaderElection } from '../ledger/leader-election.js';
-import { leadershipOf } from '../ledger/leadership.js';
 import { loadOrCreateSigningKey } from '../ledger/signing-key.js';
 import { formatVerifierKey } from '../note/index.js';
-import { Store, StoreError, asStoreError } from '../store/index.js';
+import { Store, StoreError, asStoreError, isPostgresUrl } from '../store/index.js';
 import { redactedUrl } from '../store/pg/pg-store.js';
 import type { Identity } from '../evidence/index.js';
 
@@ -59,12 +58,14 @@ export const EXPIRY_SWEEP_MS = 60_000;
 export async function startService(config: Config, options: ServiceOptions = {}): Promise<RunningService> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const store = Store.open(config.databaseUrl ?? config.dbPath);
+  // A shared database (PostgreSQL) may have other instances: start as a follower, lead when granted.
+  const target = config.databaseUrl ?? config.dbPath;
+  const shared = isPostgresUrl(target);
+  const store = Store.open(target, shared ? { follower: true } : {});
   let election: LeaderElection | undefined;
+  /** The HTTP server once it listens: a lost leadership lets its answers (503 not-leader) go out before the exit. */
+  let listening: Server | undefined;
   try {
-    // A shared database (PostgreSQL) may have other instances: start as a follower, lead when granted.
-    const leadership = leadershipOf(store);
-    const shared = leadership.backend === 'postgres';
     // A new database may get a new key; a database that already holds a log never does.
     const isNewLog = store.meta('verifier_key') === undefined;
     const { key, created, warning } = loadKey(config, isNewLog);
@@ -79,7 +80,6 @@ export async function startService(config: Config, options: ServiceOptions = {})
       ...(config.witnessPolicy ? { witnessPolicy: config.witnessPolicy, witnessRetryMaxMs: config.witnessRetryMaxMs } : {}),
       onWitnessLog: (level, message, fields) => logger[level](fields ?? {}, message),
       role: shared ? 'follower' : 'leader',
-      leadership,
     });
     checkPolicyNamesThisLog(config, ledger.key().verifierKey);
     if (created) print(`Created signing key ${config.keyFile}\nVerifier key: ${ledger.key().verifierKey}`);
@@ -107,7 +107,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
     if (shared) {
       ledger.start();
       election = new LeaderElection({
-        leadership,
+        leadership: store,
         ledger,
         holder: `${hostname()}:${process.pid}`,
         url: config.advertiseUrl ?? null,
@@ -118,7 +118,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
         },
         onLost: (reason) => {
           logger.fatal({ reason }, `LEADERSHIP LOST: ${reason}; this instance stopped writing and exits (status ${EXIT_LEADERSHIP_LOST}) to restart as a follower`);
-          (options.onLeadershipLost ?? (() => process.exit(EXIT_LEADERSHIP_LOST)))(reason);
+          (options.onLeadershipLost ?? (() => exitAfterAnswers(listening)))(reason);
         },
         onError: (message, err) => logger.error({ err }, message),
       });
@@ -148,6 +148,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
         await preparer.close();
         throw err;
       });
+    listening = server;
     const sweep = setInterval(() => {
       if (ledger.role().role !== 'leader') return;
       access.recordExpiries().catch((err: unknown) => logger.error({ err }, 'recording token expiries failed'));
@@ -177,6 +178,22 @@ export async function startService(config: Config, options: ServiceOptions = {})
     store.close();
     throw err;
   }
+}
+
+/** How long a process that lost its leadership waits for answers already being written before it exits. */
+const LOST_LEADERSHIP_GRACE_MS = 500;
+
+/**
+ * Crash-only after a lost leadership: accept nothing more, let the answers in flight (each a
+ * 503 not-leader: the queue was failed) reach their clients, and exit EXIT_LEADERSHIP_LOST
+ * within LOST_LEADERSHIP_GRACE_MS whatever happens.
+ */
+function exitAfterAnswers(server: Server | undefined): void {
+  const exit = () => process.exit(EXIT_LEADERSHIP_LOST);
+  setTimeout(exit, LOST_LEADERSHIP_GRACE_MS);
+  if (!server) return exit();
+  server.close(exit);
+  server.closeIdleConnections();
 }
 
 /** A policy that lists logs must list this one: otherwise its verifiers would refuse every checkpoint. */

@@ -39,7 +39,7 @@ export const mapDomainError: ProblemMapper = (err) => {
       ...(err instanceof NotLeaderError && err.leader ? { members: { leader: err.leader } } : {}),
     });
   }
-  if (err instanceof StoreError && (err.code as string) === 'NOT_LEADER') {
+  if (err instanceof StoreError && err.code === 'NOT_LEADER') {
     // A commit the store fenced off: a newer term leads. Nothing was written.
     return new HttpProblem(503, `${err.message}; nothing was stored, retry after Retry-After`, {
       headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) },

@@ -13,7 +13,7 @@ import { Checkpointer } from './checkpointer.js';
 import { TileService } from './tiles.js';
 import { systemClock, type Clock } from './clock.js';
 import { LedgerError, NotLeaderError } from './errors.js';
-import { leadershipOf, type LeaderTerm, type Leadership, type LedgerRole } from './leadership.js';
+import type { LeaderTerm, Leadership, LedgerRole } from './leadership.js';
 import { PeriodCloser } from './period-closer.js';
 import { ProofService } from './proofs.js';
 import { Sequencer, type AppendResult, type AppendedEntry, type Submission } from './sequencer.js';
@@ -108,7 +108,7 @@ export class Ledger {
     this.settings = settings;
     this.clock = deps.clock ?? systemClock;
     this.roleNow = deps.role ?? 'leader';
-    this.leadership = deps.leadership ?? leadershipOf(store);
+    this.leadership = deps.leadership ?? store;
     // A follower records nothing: the leader records the key of a new log.
     this.keyInfo = checkKeyMatchesDatabase(store, signer, this.roleNow === 'leader');
     // O(log n) reads: the frontier comes back from stored complete subtrees, not leaves.
