@@ -13,6 +13,7 @@ import { LedgerError, NotLeaderError } from '../../src/ledger/errors.js';
 import { Ledger, type LedgerDeps } from '../../src/ledger/ledger.js';
 import { rootAt, verifyConsistency } from '../../src/merkle/index.js';
 import { Store } from '../../src/store/index.js';
+import { formatCosignerKey, formatVerifierKey, generateCosignerKey, parseWitnessPolicy, verifierKeyOf } from '../../src/note/index.js';
 import { fakeLeadership } from '../support/leadership.js';
 import { TEST_SETTINGS, rotation, testSigner } from '../support/ledger.js';
 import { tempDir } from '../support/tmp.js';
@@ -137,5 +138,23 @@ describe('a follower beside the sequencer', () => {
     await leader.append('src', records(4, 2));
     await expect.poll(() => replica.size, { timeout: 2000, interval: 20 }).toBe(6);
     expect(replica.entry(5)?.leafHash).toEqual(leader.entry(5)?.leafHash);
+  });
+
+  it("serves the witnessed checkpoint the leader's witnesses cosigned, once the quorum is in the store", async () => {
+    const { leader, store } = twoInstances();
+    const w = generateCosignerKey(nodeCrypto, 'witness.test/f', new Uint8Array(32).fill(3));
+    // No URL the follower could reach: only the leader asks witnesses; here the cosignature is stored directly.
+    const policy = parseWitnessPolicy(nodeCrypto, `log ${formatVerifierKey(verifierKeyOf(testSigner()))}\nwitness W ${formatCosignerKey(verifierKeyOf(w))} http://127.0.0.1:9/\nquorum W\n`);
+    const witnessed = Ledger.open({ store, signer: testSigner(), crypto: nodeCrypto, settings: TEST_SETTINGS, role: 'follower', leadership: fakeLeadership(), witnessPolicy: policy });
+    cleanups.unshift(() => witnessed.close());
+    await leader.append('src', records(0, 3));
+    leader.tick();
+    witnessed.tick();
+    expect(witnessed.checkpointToServe()).toBeUndefined();
+    expect(witnessed.checkpointToServe('signed')?.treeSize).toBe(3);
+    store.cosignatures.add({ treeSize: 3, cosigner: w.name, keyHash: w.keyHash, timestamp: 1_800_000_000, line: `— ${w.name} AAAA`, witnessKey: formatCosignerKey(verifierKeyOf(w)), receivedAt: '2026-09-14T02:00:00.000Z' });
+    witnessed.tick();
+    expect(witnessed.checkpointToServe()?.treeSize).toBe(3);
+    expect(witnessed.checkpointToServe()?.note).toContain(`— ${w.name} AAAA\n`);
   });
 });
