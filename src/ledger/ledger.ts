@@ -277,7 +277,11 @@ export class Ledger {
 
   /** This instance's part: the sequencer (and its term), or a follower (and who leads, when known). */
   role(): { role: LedgerRole; term?: number; leader?: string } {
-    if (this.roleNow === 'leader') return { role: 'leader', ...(this.term ? { term: this.term.term } : {}) };
+    if (this.roleNow === 'leader') {
+      // A store that led from its open (PostgreSQL without `follower`) recorded the term itself.
+      const term = this.term?.term ?? (this.leadership.backend === 'postgres' ? this.currentLeader()?.term : undefined);
+      return { role: 'leader', ...(term !== undefined ? { term } : {}) };
+    }
     const current = this.currentLeader();
     return { role: 'follower', ...(current ? { term: current.term, ...(current.url ? { leader: current.url } : {}) } : {}) };
   }

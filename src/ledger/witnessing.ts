@@ -131,10 +131,12 @@ export class Witnessing {
   }
 
   /**
-   * Looks for a newer quorum checkpoint in the store (a follower: another instance collects the
-   * cosignatures). The quorum size only grows, so only sizes above the known one are examined.
+   * Looks for a newer quorum checkpoint in the store, and each witness's cosigned size (a
+   * follower: another instance collects the cosignatures). The quorum size only grows, so only
+   * sizes above the known one are examined.
    */
   refresh(): void {
+    for (const c of this.clients) c.resync();
     const known = this.latestQuorumSize ?? -1;
     const found = this.findLatestQuorum(known);
     if (found !== undefined) this.latestQuorumSize = found;

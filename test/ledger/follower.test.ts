@@ -155,6 +155,8 @@ describe('a follower beside the sequencer', () => {
     store.cosignatures.add({ treeSize: 3, cosigner: w.name, keyHash: w.keyHash, timestamp: 1_800_000_000, line: `— ${w.name} AAAA`, witnessKey: formatCosignerKey(verifierKeyOf(w)), receivedAt: '2026-09-14T02:00:00.000Z' });
     witnessed.tick();
     expect(witnessed.checkpointToServe()?.treeSize).toBe(3);
+    // /readyz's witness status on the follower follows too.
+    expect(witnessed.witnessingHealth()?.witnesses[0]?.cosignedTreeSize).toBe(3);
     expect(witnessed.checkpointToServe()?.note).toContain(`— ${w.name} AAAA\n`);
   });
 });
