@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { ConfigError, loadConfig } from '../config.js';
 import { describeStartupError, startService } from './service.js';
+import { redactedUrl } from '../store/pg/pg-store.js';
 import { exitOnUsageError } from './verify-io.js';
 
 export function serveCommand(): Command {
@@ -23,7 +24,9 @@ export function serveCommand(): Command {
       try {
         service = await startService(config);
       } catch (err) {
-        process.stderr.write(`ledger: cannot start: ${describeStartupError(err, config)}\n`);
+        // The database named as configured: the file, or the PostgreSQL URL without its password.
+        const dbPath = config.databaseUrl ? redactedUrl(config.databaseUrl) : config.dbPath;
+        process.stderr.write(`ledger: cannot start: ${describeStartupError(err, { dbPath })}\n`);
         process.exit(1);
       }
       const stop = (signal: string) => {
