@@ -2,7 +2,6 @@
 import { Command } from 'commander';
 import { ConfigError, loadConfig } from '../config.js';
 import { describeStartupError, startService } from './service.js';
-import { redactedUrl } from '../store/pg/pg-store.js';
 import { exitOnUsageError } from './verify-io.js';
 
 export function serveCommand(): Command {
@@ -24,9 +23,7 @@ export function serveCommand(): Command {
       try {
         service = await startService(config);
       } catch (err) {
-        // The database named as configured: the file, or the PostgreSQL URL without its password.
-        const dbPath = config.databaseUrl ? redactedUrl(config.databaseUrl) : config.dbPath;
-        process.stderr.write(`ledger: cannot start: ${describeStartupError(err, { dbPath })}\n`);
+        process.stderr.write(`ledger: cannot start: ${describeStartupError(err, config)}\n`);
         process.exit(1);
       }
       const stop = (signal: string) => {
