@@ -1,6 +1,6 @@
 /**
- * Ledger roles on a real shared PostgreSQL database (a fresh schema on LEDGER_TEST_DATABASE_URL;
- * skipped, saying why, without one): two stores, two connections, as two instances have. A
+ * Ledger roles on a real shared PostgreSQL database (a fresh database on the test run's server,
+ * test/support/postgres.ts; skipped, saying why, where none can run): two stores, two connections, as two instances have. A
  * follower follows the leader's commits; a leader whose term was overtaken cannot commit (the
  * store's fencing: the term check inside its own write transaction), answers NOT_LEADER for what
  * it had queued and stops; the follower, granted the lock, continues the same chain.
@@ -12,12 +12,12 @@ import type { EvidenceRecord } from '../../src/evidence/index.js';
 import { mapDomainError } from '../../src/http/errors-map.js';
 import { Ledger, type LedgerDeps } from '../../src/ledger/ledger.js';
 import { Store } from '../../src/store/index.js';
-import { freshSchemaUrl, testDatabaseUrl } from '../support/pg-schema.js';
+import { freshDatabase, postgresAvailable } from '../support/postgres.js';
 import { TEST_SETTINGS, rotation, testSigner } from '../support/ledger.js';
 import { waitFor } from '../reliability/support.js';
 
-const skip = testDatabaseUrl() === undefined ? 'LEDGER_TEST_DATABASE_URL is not set (a PostgreSQL server for the tests)' : undefined;
-if (skip) console.warn(`PostgreSQL follower tests skipped: ${skip}`);
+// Says why when PostgreSQL tests cannot run here.
+const skip = postgresAvailable();
 
 const records = (from: number, n: number) => Array.from({ length: n }, (_, i) => rotation(from + i) as unknown as EvidenceRecord);
 
@@ -27,10 +27,10 @@ describe.skipIf(skip !== undefined)('leader and follower on one PostgreSQL datab
     while (cleanups.length) await cleanups.pop()!();
   });
 
-  function twoInstances() {
-    const schema = freshSchemaUrl();
-    const storeA = Store.open(schema.url); // leads at once (not a follower)
-    const storeB = Store.open(schema.url, { follower: true });
+  async function twoInstances() {
+    const db = await freshDatabase();
+    const storeA = Store.open(db.url); // leads at once (not a follower)
+    const storeB = Store.open(db.url, { follower: true });
     const base = { signer: testSigner(), crypto: nodeCrypto, settings: { ...TEST_SETTINGS, batchWaitMs: 0 } } satisfies Omit<LedgerDeps, 'store'>;
     const leader = Ledger.open({ ...base, store: storeA });
     const follower = Ledger.open({ ...base, store: storeB, role: 'follower' });
@@ -44,13 +44,13 @@ describe.skipIf(skip !== undefined)('leader and follower on one PostgreSQL datab
       follower.close();
       storeA.close();
       storeB.close();
-      schema.drop();
+      return db.drop();
     });
-    return { url: schema.url, storeA, storeB, leader, follower, lost };
+    return { url: db.url, storeA, storeB, leader, follower, lost };
   }
 
   it('a follower on its own connection follows the leader, refuses writes, and takes over with the lock', async () => {
-    const { storeA, storeB, leader, follower } = twoInstances();
+    const { storeA, storeB, leader, follower } = await twoInstances();
     await leader.append('src', records(0, 4));
     leader.tick();
     await expect.poll(() => follower.size, { timeout: 5000, interval: 20 }).toBe(4);
@@ -72,7 +72,7 @@ describe.skipIf(skip !== undefined)('leader and follower on one PostgreSQL datab
   });
 
   it('a leader whose term was overtaken cannot commit: its batch is refused (503 not-leader) and nothing is stored', async () => {
-    const { url, storeA, leader, follower, lost } = twoInstances();
+    const { url, storeA, leader, follower, lost } = await twoInstances();
     await leader.append('src', records(0, 2));
     // Another term is recorded behind the leader's back, while it still holds its lock.
     const admin = new pg.Client({ connectionString: url });

@@ -8,24 +8,23 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { runFailoverHarness } from '../../scripts/failover-run.js';
 import { runFencingCheck } from '../../scripts/failover-fencing.js';
 import { EXIT_LEADERSHIP_LOST } from '../../src/cli/service.js';
-import { freshSchemaUrl, testDatabaseUrl } from '../support/pg-schema.js';
+import { freshDatabase, postgresAvailable } from '../support/postgres.js';
 
-const skip = testDatabaseUrl() === undefined ? 'LEDGER_TEST_DATABASE_URL is not set (a PostgreSQL server for the tests)' : undefined;
-if (skip) console.warn(`failover tests skipped: ${skip}`);
+// Says why when PostgreSQL tests cannot run here.
+const skip = postgresAvailable();
 const KILLS = 4;
 const HARNESS_TIMEOUT_MS = 180_000;
 
 describe.skipIf(skip !== undefined)('failover on PostgreSQL under SIGKILL', () => {
-  const drops: (() => void)[] = [];
-  afterEach(() => {
-    while (drops.length) drops.pop()!();
+  const drops: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    while (drops.length) await drops.pop()!();
   });
 
   it(
     `loses nothing acknowledged, never forks a checkpoint, and the follower takes over within seconds, across ${KILLS} leader kills`,
     async () => {
-      // A fresh schema on the test server: the instances' URL carries it (search_path), and logs in different schemas lead apart.
-      const db = freshSchemaUrl();
+      const db = await freshDatabase();
       drops.push(db.drop);
       const lines: string[] = [];
       const report = await runFailoverHarness({
@@ -59,7 +58,7 @@ describe.skipIf(skip !== undefined)('failover on PostgreSQL under SIGKILL', () =
   it(
     'a paused leader whose lock session was terminated cannot commit after it wakes, and exits',
     async () => {
-      const db = freshSchemaUrl();
+      const db = await freshDatabase();
       drops.push(db.drop);
       const report = await runFencingCheck(db.url, { checkpointIntervalMs: 100, leaderPollMs: 100 });
       expect(report.findings).toEqual([]);

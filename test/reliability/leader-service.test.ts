@@ -1,16 +1,16 @@
 /**
- * The service on a shared PostgreSQL database (LEDGER_DATABASE_URL; a fresh schema on
- * LEDGER_TEST_DATABASE_URL, skipped without one), in-process: the first instance leads and does
+ * The service on a shared PostgreSQL database (LEDGER_DATABASE_URL; a fresh database on the test
+ * run's server, test/support/postgres.ts; skipped, saying why, where none can run), in-process: the first instance leads and does
  * the first-run work (dev tokens), the second follows and does none of it; /readyz says each
  * one's role; when the leader stops, the follower leads within a few poll periods.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunningService } from '../../src/cli/service.js';
-import { freshSchemaUrl, testDatabaseUrl } from '../support/pg-schema.js';
+import { freshDatabase, postgresAvailable } from '../support/postgres.js';
 import { ledgerFolder, readyz, startInProcess, waitFor, type LedgerFolder } from './support.js';
 
-const skip = testDatabaseUrl() === undefined ? 'LEDGER_TEST_DATABASE_URL is not set (a PostgreSQL server for the tests)' : undefined;
-if (skip) console.warn(`shared-database service tests skipped: ${skip}`);
+// Says why when PostgreSQL tests cannot run here.
+const skip = postgresAvailable();
 
 describe.skipIf(skip !== undefined)('the service on a shared PostgreSQL database', () => {
   const cleanups: (() => void | Promise<void>)[] = [];
@@ -28,11 +28,11 @@ describe.skipIf(skip !== undefined)('the service on a shared PostgreSQL database
 
   it('one leads and does the first-run work, the other follows; the follower leads once the leader stops', async () => {
     const f = ledgerFolder('ledger-shared-');
-    const schema = freshSchemaUrl();
-    cleanups.push(() => f.cleanup(), () => schema.drop());
+    const db = await freshDatabase();
+    cleanups.push(() => f.cleanup(), () => db.drop());
     const lost: string[] = [];
-    const a = await instance('a', f, schema.url, lost);
-    const b = await instance('b', f, schema.url, lost);
+    const a = await instance('a', f, db.url, lost);
+    const b = await instance('b', f, db.url, lost);
     expect(a.devTokens).toBeDefined();
     expect(b.devTokens).toBeUndefined();
     const [ra, rb] = [await readyz(a.url), await readyz(b.url)];
