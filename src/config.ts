@@ -50,6 +50,9 @@ export const DEFAULT_QUEUE_MAX = 20_000;
 export const DEFAULT_PREPARE_THREADS = Math.max(1, availableParallelism() - 1);
 export const DEFAULT_LOG_LEVEL = 'info';
 
+/** How often a follower asks the shared database to become the sequencer (PostgreSQL); also bounds takeover time. */
+export const DEFAULT_LEADER_POLL_MS = 1000;
+
 /** Admins whose approval a redaction needs before the leaf is removed (contract, "Redaction"); 2 for a two-person rule. */
 export const DEFAULT_REDACTION_APPROVALS = 1;
 /** Long enough that the admin token cannot be guessed. */
@@ -110,6 +113,10 @@ export interface Config {
   metricsPort: number | undefined;
   /** LEDGER_REDACTION_APPROVALS: distinct admins who must ask before a redaction removes a leaf. */
   redactionApprovals: number;
+  /** LEDGER_LEADER_POLL_MS: how often a follower tries to become the sequencer (shared PostgreSQL database). */
+  leaderPollMs: number;
+  /** LEDGER_ADVERTISE_URL: where this instance serves, told to clients of followers while it leads. */
+  advertiseUrl: string | undefined;
 }
 
 export interface ConfigProblem {
@@ -174,6 +181,11 @@ const ENV_SCHEMA = z.object({
   LEDGER_METRICS_PORT: integer(0, 0, 65535).optional(),
   LEDGER_BODY_BYTES_IN_FLIGHT: integer(DEFAULT_BODY_BYTES_IN_FLIGHT, 1024 * 1024, 2 ** 40),
   LEDGER_REDACTION_APPROVALS: integer(DEFAULT_REDACTION_APPROVALS, 1, 10),
+  LEDGER_LEADER_POLL_MS: integer(DEFAULT_LEADER_POLL_MS, 10, MAX_TIMER_MS),
+  LEDGER_ADVERTISE_URL: z
+    .string()
+    .regex(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, 'must be an http(s) URL without spaces, query or fragment, e.g. https://ledger-1.internal:8080')
+    .optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default(DEFAULT_LOG_LEVEL),
   LEDGER_OIDC: z.string().regex(/^\S(.*\S)?$/s, 'must not start or end with whitespace').optional(),
   LEDGER_ACCESS_CONTROL_ID: z
@@ -240,6 +252,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metrics: e.LEDGER_METRICS,
     metricsPort: input.LEDGER_METRICS_PORT === undefined ? undefined : e.LEDGER_METRICS_PORT,
     redactionApprovals: e.LEDGER_REDACTION_APPROVALS,
+    leaderPollMs: e.LEDGER_LEADER_POLL_MS,
+    advertiseUrl: e.LEDGER_ADVERTISE_URL?.replace(/\/+$/, ''),
   };
 }
 

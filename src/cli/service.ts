@@ -4,6 +4,7 @@
  */
 import { BodyBudget } from '../http/body-budget.js';
 import { createServer, type Server } from 'node:http';
+import { hostname } from 'node:os';
 import type { Config } from '../config.js';
 import { nodeCrypto } from '../crypto/node.js';
 import { createHandler } from '../http/app.js';
@@ -16,9 +17,10 @@ import { AccessRecorder } from '../ledger/access-recorder.js';
 import { createWorkloadVerifier } from '../identity/workload-verifier.js';
 import type { Clock } from '../ledger/clock.js';
 import { Ledger } from '../ledger/ledger.js';
+import { LeaderElection } from '../ledger/leader-election.js';
 import { loadOrCreateSigningKey } from '../ledger/signing-key.js';
 import { formatVerifierKey } from '../note/index.js';
-import { Store, StoreError, asStoreError } from '../store/index.js';
+import { Store, StoreError, asStoreError, isPostgresUrl } from '../store/index.js';
 import { redactedUrl } from '../store/pg/pg-store.js';
 import type { Identity } from '../evidence/index.js';
 
@@ -40,7 +42,15 @@ export interface ServiceOptions {
   clock?: Clock;
   /** Where first-run messages (verifier key, dev tokens) go; default stdout. */
   print?: (line: string) => void;
+  /**
+   * A shared database's leadership was lost (another instance leads now). Default: exit with
+   * EXIT_LEADERSHIP_LOST at once (crash-only: the supervisor restarts the service as a follower).
+   */
+  onLeadershipLost?: (reason: string) => void;
 }
+
+/** The exit status after a lost leadership (sysexits.h EX_TEMPFAIL: restart me). */
+export const EXIT_LEADERSHIP_LOST = 75;
 
 /** How often expired tokens are looked for and their expiry recorded in the log. */
 export const EXPIRY_SWEEP_MS = 60_000;
@@ -48,7 +58,13 @@ export const EXPIRY_SWEEP_MS = 60_000;
 export async function startService(config: Config, options: ServiceOptions = {}): Promise<RunningService> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const store = Store.open(config.databaseUrl ?? config.dbPath);
+  // A shared database (PostgreSQL) may have other instances: start as a follower, lead when granted.
+  const target = config.databaseUrl ?? config.dbPath;
+  const shared = isPostgresUrl(target);
+  const store = Store.open(target, shared ? { follower: true } : {});
+  let election: LeaderElection | undefined;
+  /** The HTTP server once it listens: a lost leadership lets its answers (503 not-leader) go out before the exit. */
+  let listening: Server | undefined;
   try {
     // A new database may get a new key; a database that already holds a log never does.
     const isNewLog = store.meta('verifier_key') === undefined;
@@ -63,24 +79,54 @@ export async function startService(config: Config, options: ServiceOptions = {})
       onError: (message, err) => logger.error({ err }, message),
       ...(config.witnessPolicy ? { witnessPolicy: config.witnessPolicy, witnessRetryMaxMs: config.witnessRetryMaxMs } : {}),
       onWitnessLog: (level, message, fields) => logger[level](fields ?? {}, message),
+      role: shared ? 'follower' : 'leader',
     });
     checkPolicyNamesThisLog(config, ledger.key().verifierKey);
     if (created) print(`Created signing key ${config.keyFile}\nVerifier key: ${ledger.key().verifierKey}`);
     const access = new AccessRecorder(ledger, { controlId: config.accessControlId, tokenTtlDays: config.tokenTtlDays, devTokenTtlDays: config.devTokenTtlDays });
-    // The operator's start-up changes (key, trusted issuers) and expiries that passed while down, before any request.
+    // The operator's start-up changes (key, trusted issuers) and expiries that passed while down,
+    // before any request: the sequencer's first work (a follower does it once promoted).
     const operator = { id: config.operator, kind: 'human' as const };
+    let devTokens: Record<Role, string> | undefined;
     // Fails closed: trusted issuers whose trust could not be recorded (a ledger that refuses
     // appends, e.g. halted signing) are not trusted; reads and static tokens still work.
-    const startupRecorded = await access.recordStartup(operator, config.oidcIssuers).then(
-      () => true,
-      (err: unknown) => {
-        logger.error({ err }, 'cannot record the start-up access changes in the log; workload identity tokens are not accepted');
-        return false;
-      },
-    );
-    await access.recordExpiries().catch((err: unknown) => logger.error({ err }, 'recording token expiries failed'));
-    const devTokens = isNewLog && !config.adminToken && store.tokens.total() === 0 ? await issueDevTokens(access, operator, print) : undefined;
-    ledger.start();
+    // A follower trusts the configured issuers: the leader records them (each instance's start does).
+    let startupRecorded = shared;
+    const firstWorkAsLeader = async () => {
+      startupRecorded = await access.recordStartup(operator, config.oidcIssuers).then(
+        () => true,
+        (err: unknown) => {
+          logger.error({ err }, 'cannot record the start-up access changes in the log; workload identity tokens are not accepted');
+          return false;
+        },
+      );
+      await access.recordExpiries().catch((err: unknown) => logger.error({ err }, 'recording token expiries failed'));
+      const newLog = isNewLog || store.meta('verifier_key') === undefined;
+      if (newLog && !config.adminToken && store.tokens.total() === 0) devTokens = await issueDevTokens(access, operator, print);
+    };
+    if (shared) {
+      ledger.start();
+      election = new LeaderElection({
+        leadership: store,
+        ledger,
+        holder: `${hostname()}:${process.pid}`,
+        url: config.advertiseUrl ?? null,
+        pollMs: config.leaderPollMs,
+        onPromoted: async (term) => {
+          logger.info({ term: term.term, treeSize: ledger.size }, 'this instance is now the sequencer (leader)');
+          await firstWorkAsLeader();
+        },
+        onLost: (reason) => {
+          logger.fatal({ reason }, `LEADERSHIP LOST: ${reason}; this instance stopped writing and exits (status ${EXIT_LEADERSHIP_LOST}) to restart as a follower`);
+          (options.onLeadershipLost ?? (() => exitAfterAnswers(listening)))(reason);
+        },
+        onError: (message, err) => logger.error({ err }, message),
+      });
+      await election.start();
+    } else {
+      await firstWorkAsLeader();
+      ledger.start();
+    }
 
     const preparer = config.prepareThreads > 0 ? await WorkerPreparer.start(config.prepareThreads, { onError: (message, err) => logger.error({ err }, message) }) : inlinePreparer();
     const workload = startupRecorded && config.oidcIssuers.length > 0 ? createWorkloadVerifier(config.oidcIssuers, { now: ledger.clock }) : undefined;
@@ -102,13 +148,15 @@ export async function startService(config: Config, options: ServiceOptions = {})
         await preparer.close();
         throw err;
       });
+    listening = server;
     const sweep = setInterval(() => {
+      if (ledger.role().role !== 'leader') return;
       access.recordExpiries().catch((err: unknown) => logger.error({ err }, 'recording token expiries failed'));
     }, EXPIRY_SWEEP_MS);
     sweep.unref();
     const url = urlOf(server);
     const metricsUrl = metricsServer ? urlOf(metricsServer) : undefined;
-    logger.info({ url, ...(metricsUrl ? { metricsUrl } : {}), origin: ledger.key().origin, treeSize: ledger.size }, 'evidence ledger listening');
+    logger.info({ url, ...(metricsUrl ? { metricsUrl } : {}), origin: ledger.key().origin, treeSize: ledger.size, ...ledger.role() }, 'evidence ledger listening');
 
     let closing: Promise<void> | undefined;
     const close = () =>
@@ -118,6 +166,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
         metricsServer?.close();
         metricsServer?.closeAllConnections();
       }).then(async () => {
+        election?.stop();
         clearInterval(sweep);
         await preparer.close();
         ledger.close();
@@ -125,9 +174,26 @@ export async function startService(config: Config, options: ServiceOptions = {})
       }));
     return { server, ledger, store, url, ...(metricsUrl ? { metricsUrl } : {}), ...(devTokens ? { devTokens } : {}), close };
   } catch (err) {
+    election?.stop();
     store.close();
     throw err;
   }
+}
+
+/** How long a process that lost its leadership waits for answers already being written before it exits. */
+const LOST_LEADERSHIP_GRACE_MS = 500;
+
+/**
+ * Crash-only after a lost leadership: accept nothing more, let the answers in flight (each a
+ * 503 not-leader: the queue was failed) reach their clients, and exit EXIT_LEADERSHIP_LOST
+ * within LOST_LEADERSHIP_GRACE_MS whatever happens.
+ */
+function exitAfterAnswers(server: Server | undefined): void {
+  const exit = () => process.exit(EXIT_LEADERSHIP_LOST);
+  setTimeout(exit, LOST_LEADERSHIP_GRACE_MS);
+  if (!server) return exit();
+  server.close(exit);
+  server.closeIdleConnections();
 }
 
 /** A policy that lists logs must list this one: otherwise its verifiers would refuse every checkpoint. */

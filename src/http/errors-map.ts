@@ -1,5 +1,5 @@
 /** Turns domain errors (ledger, store, evidence) into HTTP problems: the one mapping table. */
-import { LedgerError, type LedgerErrorCode } from '../ledger/errors.js';
+import { LedgerError, NotLeaderError, type LedgerErrorCode } from '../ledger/errors.js';
 import { StoreError } from '../store/index.js';
 import { HttpProblem, type ProblemMapper } from './problem.js';
 
@@ -22,7 +22,11 @@ const LEDGER_STATUS: Record<LedgerErrorCode, number> = {
   CLOSED: 503,
   REDACTION_CONFLICT: 409,
   REDACTED: 410,
+  NOT_LEADER: 503,
 };
+
+/** The problem type of a write that reached an instance which is not the sequencer. */
+const NOT_LEADER_TYPE = 'urn:evidence-ledger:problem:not-leader';
 
 export const mapDomainError: ProblemMapper = (err) => {
   if (err instanceof LedgerError) {
@@ -31,6 +35,15 @@ export const mapDomainError: ProblemMapper = (err) => {
       ...(err.field ? { field: err.field } : {}),
       ...(status === 503 ? { headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) } } : {}),
       type: `urn:evidence-ledger:problem:${err.code.toLowerCase().replaceAll('_', '-')}`,
+      // Where the writes go (RFC 9457 §3.2 extension member), when the leader advertised a URL.
+      ...(err instanceof NotLeaderError && err.leader ? { members: { leader: err.leader } } : {}),
+    });
+  }
+  if (err instanceof StoreError && err.code === 'NOT_LEADER') {
+    // A commit the store fenced off: a newer term leads. Nothing was written.
+    return new HttpProblem(503, `${err.message}; nothing was stored, retry after Retry-After`, {
+      headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) },
+      type: NOT_LEADER_TYPE,
     });
   }
   if (err instanceof StoreError && err.code === 'UNAVAILABLE') {

@@ -14,6 +14,12 @@ export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 /** What an internal failure tells the client: nothing about the internals. */
 const INTERNAL_ERROR_DETAIL = 'The server could not complete the request; the error was logged.';
 
+/** Extension members a problem may carry (RFC 9457 §3.2). */
+export interface ProblemMembers {
+  /** NOT_LEADER: the URL of the instance that takes writes now. */
+  leader?: string;
+}
+
 export interface FieldError {
   field: string;
   message: string;
@@ -26,6 +32,8 @@ export interface ProblemOptions {
   headers?: Record<string, string>;
   /** A URI naming the problem type (RFC 9457 §3.1.1); defaults to about:blank. */
   type?: string;
+  /** Extension members (RFC 9457 §3.2), e.g. `leader`; they never replace a standard member. */
+  members?: ProblemMembers;
   cause?: unknown;
 }
 
@@ -36,6 +44,7 @@ export class HttpProblem extends Error {
   readonly field: string | undefined;
   readonly errors: FieldError[] | undefined;
   readonly headers: Record<string, string> | undefined;
+  readonly members: ProblemMembers | undefined;
 
   constructor(
     readonly status: number,
@@ -51,6 +60,7 @@ export class HttpProblem extends Error {
     this.field = options.field;
     this.errors = options.errors;
     this.headers = options.headers;
+    this.members = options.members;
   }
 }
 
@@ -94,6 +104,7 @@ export interface ProblemBody {
   instance: string;
   field?: string;
   errors?: FieldError[];
+  leader?: string;
 }
 
 /**
@@ -125,6 +136,7 @@ export function problemAnswer(error: unknown, mappers: readonly ProblemMapper[] 
   const body: ProblemBody = { type: problem.type, title: problem.title, status: problem.status, detail: problem.detail, instance: uriPath(instance) };
   if (problem.field !== undefined) body.field = problem.field;
   if (problem.errors !== undefined) body.errors = problem.errors;
+  if (problem.members?.leader !== undefined) body.leader = problem.members.leader;
   // The charset express's res.send adds to text: written here, both paths answer the same header.
   const headers = { ...problem.headers, 'Content-Type': `${PROBLEM_CONTENT_TYPE}; charset=utf-8` };
   return { problem, expected, headers, body: JSON.stringify(body) };

@@ -82,6 +82,7 @@ export const BACK_PRESSURE_TYPES: ReadonlySet<string> = new Set([
   'urn:evidence-ledger:problem:queue-full',
   'urn:evidence-ledger:problem:busy',
   'urn:evidence-ledger:problem:closed',
+  'urn:evidence-ledger:problem:not-leader',
 ]);
 
 interface NotedProblem { type: string; expected: boolean }

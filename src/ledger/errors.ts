@@ -17,7 +17,8 @@ export type LedgerErrorCode =
   | 'SIGNATURE_INVALID' // a record's signature does not verify under the source's key: 400
   | 'CLOSED' // the ledger is shutting down: 503
   | 'REDACTION_CONFLICT' // redacting a redaction entry or a redacted one, or approving twice: 409
-  | 'REDACTED'; // the entry's leaf bytes were removed by a redaction: 410
+  | 'REDACTED' // the entry's leaf bytes were removed by a redaction: 410
+  | 'NOT_LEADER'; // this instance is not the sequencer (a follower, or leadership was lost): 503, retry or go to the leader
 
 export class LedgerError extends Error {
   override readonly name = 'LedgerError';
@@ -28,5 +29,18 @@ export class LedgerError extends Error {
     options?: { cause?: unknown },
   ) {
     super(message, options);
+  }
+}
+
+/**
+ * A write reached an instance that is not the sequencer. `leader` is the URL the current leader
+ * advertised (LEDGER_ADVERTISE_URL), when one is known: the answer's `leader` member.
+ */
+export class NotLeaderError extends LedgerError {
+  constructor(
+    message: string,
+    readonly leader?: string,
+  ) {
+    super('NOT_LEADER', message);
   }
 }

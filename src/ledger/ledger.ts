@@ -12,7 +12,8 @@ import type { CheckpointRow, EntryFilter, EntryRow, Store } from '../store/index
 import { Checkpointer } from './checkpointer.js';
 import { TileService } from './tiles.js';
 import { systemClock, type Clock } from './clock.js';
-import { LedgerError } from './errors.js';
+import { LedgerError, NotLeaderError } from './errors.js';
+import type { LeaderTerm, Leadership, LedgerRole } from './leadership.js';
 import { PeriodCloser } from './period-closer.js';
 import { ProofService } from './proofs.js';
 import { Sequencer, type AppendResult, type AppendedEntry, type Submission } from './sequencer.js';
@@ -46,6 +47,13 @@ export interface LedgerDeps {
   witnessPolicy?: WitnessPolicy;
   /** Longest back-off between attempts to reach a witness (default 30 s). */
   witnessRetryMaxMs?: number;
+  /**
+   * 'follower': never writes; serves reads from the store, following another instance's commits,
+   * until {@link Ledger.promote}. Default 'leader' (the only writer, as a SQLite ledger always is).
+   */
+  role?: LedgerRole;
+  /** Who leads, for followers' answers (default: the store's, see leadership.ts). */
+  leadership?: Leadership;
   /** Witness progress and refusals (info, warn); errors also go to onError. */
   onWitnessLog?: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
 }
@@ -57,6 +65,11 @@ export interface KeyInfo {
   /** base64 of the raw 32-byte Ed25519 public key */
   publicKey: string;
 }
+
+/** A follower's cadence follows the store at least this often. */
+const FOLLOW_INTERVAL_MS = 250;
+/** A follower's size read more than this long after the last one looks at the store first. */
+const FOLLOW_FRESH_MS = 50;
 
 const META_ORIGIN = 'origin';
 const META_VERIFIER_KEY = 'verifier_key';
@@ -73,7 +86,15 @@ export class Ledger {
   private readonly indexer: SearchIndexer;
   /** Tells the indexer that a submission settled (bound once: it runs after every append). */
   private readonly onSettled = (): void => this.indexer.poke();
-  private readonly keyInfo: KeyInfo;
+  private keyInfo: KeyInfo;
+  private roleNow: LedgerRole;
+  private term: LeaderTerm | undefined;
+  /** Why leadership was lost, once it was: this instance never writes again. */
+  private lostReason: string | undefined;
+  private started = false;
+  /** When a follower last read the stored size (reads refresh lazily, at most every FOLLOW_FRESH_MS). */
+  private followedAtMs = 0;
+  private readonly leadership: Leadership;
   /** Present when a witness policy is configured. */
   private readonly witnessing: Witnessing | undefined;
   private readonly sourceKeys: Map<string, Uint8Array>;
@@ -86,7 +107,10 @@ export class Ledger {
     this.store = store;
     this.settings = settings;
     this.clock = deps.clock ?? systemClock;
-    this.keyInfo = checkKeyMatchesDatabase(store, signer);
+    this.roleNow = deps.role ?? 'leader';
+    this.leadership = deps.leadership ?? store;
+    // A follower records nothing: the leader records the key of a new log.
+    this.keyInfo = checkKeyMatchesDatabase(store, signer, this.roleNow === 'leader');
     // O(log n) reads: the frontier comes back from stored complete subtrees, not leaves.
     const frontier = Frontier.load(c, store.log.size(), store.log);
     // Sources that sign their records: few (one row each), read once; the sequencer keeps it current.
@@ -122,7 +146,7 @@ export class Ledger {
       defaultSize: () => this.checkpointToServe()?.treeSize ?? this.proofs.signedSize(),
     });
     this.periods = new PeriodCloser(this, settings.fiscalYearStart);
-    this.verifyLatestCheckpoint();
+    if (this.roleNow === 'leader') this.verifyLatestCheckpoint();
   }
 
   static open(deps: LedgerDeps): Ledger {
@@ -134,6 +158,13 @@ export class Ledger {
    * while the ledger was down, and closes every period that ended meanwhile (the first tick).
    */
   start(): void {
+    this.started = true;
+    if (this.roleNow === 'follower') {
+      // A follower's cadence only follows the store (tick).
+      this.timer = setInterval(() => this.tick(), Math.min(this.settings.checkpointIntervalMs, FOLLOW_INTERVAL_MS));
+      this.timer.unref();
+      return;
+    }
     this.indexer.start();
     this.witnessing?.start();
     this.tick();
@@ -146,6 +177,10 @@ export class Ledger {
    * has grown since the last one. Closes come first: each raises the receivedAt floor to its end.
    */
   tick(): void {
+    if (this.roleNow === 'follower') {
+      this.follow();
+      return;
+    }
     // A safety net: the indexer is also woken by every append.
     this.indexer.poke();
     if (this.walTruncationPending) this.truncateWal();
@@ -194,6 +229,7 @@ export class Ledger {
 
   private submit(base: Submission, idempotencyKey: string | undefined, kind: 'entry' | 'batch'): Promise<AppendResult> {
     const { source, records } = base;
+    if (this.roleNow !== 'leader') return Promise.reject(this.notLeader());
     // An entry that can never be covered by a signed checkpoint must not be acknowledged.
     const halted = this.checkpointer.halted;
     if (halted) return Promise.reject(new LedgerError('SIGNING_HALTED', `the ledger has stopped signing and accepts no entries: ${halted}`));
@@ -211,6 +247,7 @@ export class Ledger {
    * them (see Submission.withinCommit): what it writes commits with the entries or not at all.
    */
   appendWithin(source: string, records: EvidenceRecord[], withinCommit: (entries: readonly AppendedEntry[]) => void): Promise<AppendResult> {
+    if (this.roleNow !== 'leader') return Promise.reject(this.notLeader());
     const halted = this.checkpointer.halted;
     if (halted) return Promise.reject(new LedgerError('SIGNING_HALTED', `the ledger has stopped signing and accepts no entries: ${halted}`));
     const result = this.sequencer.submit({ source, records, withinCommit });
@@ -234,7 +271,98 @@ export class Ledger {
   }
 
   get size(): number {
+    if (this.roleNow === 'follower' && performance.now() - this.followedAtMs >= FOLLOW_FRESH_MS) this.follow();
     return this.sequencer.size;
+  }
+
+  /** This instance's part: the sequencer (and its term), or a follower (and who leads, when known). */
+  role(): { role: LedgerRole; term?: number; leader?: string } {
+    if (this.roleNow === 'leader') {
+      // A store that led from its open (PostgreSQL without `follower`) recorded the term itself.
+      const term = this.term?.term ?? (this.leadership.backend === 'postgres' ? this.currentLeader()?.term : undefined);
+      return { role: 'leader', ...(term !== undefined ? { term } : {}) };
+    }
+    const current = this.currentLeader();
+    return { role: 'follower', ...(current ? { term: current.term, ...(current.url ? { leader: current.url } : {}) } : {}) };
+  }
+
+  /**
+   * Becomes the sequencer (the store granted `term`): takes the head, the key, the receivedAt
+   * floor and the search progress from the store, checks the latest checkpoint against the
+   * stored tree as a fresh start does, and starts signing, indexing and witnessing.
+   */
+  promote(term: LeaderTerm): void {
+    if (this.lostReason) throw new NotLeaderError(`this instance lost its leadership (${this.lostReason}) and may not lead again; restart it`);
+    if (this.roleNow === 'leader') return;
+    const { store } = this;
+    // A new log's key is recorded by its first leader; a database that holds another log's key is refused.
+    this.keyInfo = checkKeyMatchesDatabase(store, this.deps.signer, true);
+    store.readSnapshot(() => this.sequencer.reload(Frontier.load(this.deps.crypto, store.log.size(), store.log)));
+    this.sourceKeys.clear();
+    for (const row of store.access.allSourceKeys()) this.sourceKeys.set(row.source, row.publicKey);
+    this.periods.restoreFloor();
+    this.indexer.resync();
+    this.witnessing?.refresh();
+    this.term = term;
+    this.roleNow = 'leader';
+    this.verifyLatestCheckpoint();
+    if (this.started) {
+      if (this.timer) clearInterval(this.timer);
+      this.timer = undefined;
+      this.start();
+    }
+  }
+
+  /**
+   * Leadership is gone (another instance holds a newer term): stops writing at once, fails what
+   * is queued with NOT_LEADER, and serves reads as a follower until the process is restarted.
+   */
+  loseLeadership(reason: string): void {
+    if (this.roleNow !== 'leader') return;
+    this.lostReason = reason;
+    this.roleNow = 'follower';
+    this.indexer.stop();
+    void this.witnessing?.stop();
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    this.sequencer.failQueued(this.notLeader());
+    if (this.started) this.start();
+  }
+
+  private currentLeader(): LeaderTerm | undefined {
+    try {
+      return this.leadership.currentLeader();
+    } catch (err) {
+      this.deps.onError?.('cannot read who leads', err);
+      return undefined;
+    }
+  }
+
+  private notLeader(): NotLeaderError {
+    const url = this.currentLeader()?.url ?? undefined;
+    const why = this.lostReason ? `this instance lost its leadership (${this.lostReason})` : 'this instance is a read-only follower';
+    return new NotLeaderError(`${why}; writes go to the leader${url ? ` at ${url}` : ''}: retry after Retry-After`, url);
+  }
+
+  /**
+   * A follower's view of the store: the tree (size, root, prev) another instance committed, its
+   * search progress and its witnessing. O(log n) reads when the size moved, one read otherwise.
+   */
+  private follow(): void {
+    const { store } = this;
+    this.followedAtMs = performance.now();
+    try {
+      store.readSnapshot(() => {
+        const size = store.log.size();
+        if (size !== this.sequencer.size) this.sequencer.reload(Frontier.load(this.deps.crypto, size, store.log));
+      });
+      this.indexer.resync();
+      this.witnessing?.refresh();
+      this.lastTickError = undefined;
+    } catch (err) {
+      this.lastTickError = (err as Error).message;
+      this.deps.onError?.('following the store failed', err);
+    }
   }
 
   get queued(): number {
@@ -340,7 +468,9 @@ export class Ledger {
 
   /** Commits a no-op write: throws when the database cannot commit (readiness). */
   probeWritable(): void {
-    this.store.probeWritable();
+    // A follower writes nothing: that it can read is what it can promise.
+    if (this.roleNow === 'follower') this.store.log.size();
+    else this.store.probeWritable();
   }
 
   /** Where bearer tokens are looked up (by hash). */
@@ -380,7 +510,7 @@ export class Ledger {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     this.sequencer.close();
-    this.tick();
+    if (this.roleNow === 'leader') this.tick();
   }
 
   /** The latest stored checkpoint must be a root of the stored tree; otherwise never sign again. */
@@ -403,11 +533,12 @@ export class Ledger {
  * The database records the origin and verifier key of the log it holds; a different key or
  * origin would start a second, unrelated log in the same file, so it is refused.
  */
-function checkKeyMatchesDatabase(store: Store, signer: SignerKey): KeyInfo {
+function checkKeyMatchesDatabase(store: Store, signer: SignerKey, record: boolean): KeyInfo {
   const verifierKey = formatVerifierKey(verifierKeyOf(signer));
   const origin = store.meta(META_ORIGIN);
   const recorded = store.meta(META_VERIFIER_KEY);
   if (origin === undefined && recorded === undefined) {
+    if (!record) return { origin: signer.name, verifierKey, publicKey: toBase64(signer.publicKey) };
     store.transaction(() => {
       store.setMeta(META_ORIGIN, signer.name);
       store.setMeta(META_VERIFIER_KEY, verifierKey);

@@ -71,10 +71,17 @@ export class PeriodCloser {
     private readonly fiscalYearStart: number,
   ) {
     checkFiscalStart(ledger.store, fiscalYearStart);
-    // The floor lives in the sequencer's memory; a restart must not forget the last closed end,
-    // or a clock that stepped back during downtime could stamp an entry into a closed period.
-    const lastEnd = ledger.store.periods.lastClosedEnd();
-    if (lastEnd !== undefined) ledger.raiseReceivedAtFloor(Date.parse(lastEnd));
+    this.restoreFloor();
+  }
+
+  /**
+   * The floor lives in the sequencer's memory; a restart (or a follower promoted to sequencer)
+   * must not forget the last closed end, or a clock that stepped back meanwhile could stamp an
+   * entry into a closed period.
+   */
+  restoreFloor(): void {
+    const lastEnd = this.ledger.store.periods.lastClosedEnd();
+    if (lastEnd !== undefined) this.ledger.raiseReceivedAtFloor(Date.parse(lastEnd));
   }
 
   /**

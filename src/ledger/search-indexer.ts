@@ -87,6 +87,11 @@ export class SearchIndexer {
     return to - from;
   }
 
+  /** Takes its progress from the store again (a follower, whose leader indexes; a follower just promoted). */
+  resync(): void {
+    this.#through = this.deps.store.search.indexedThrough();
+  }
+
   /** Starts indexing in the background (catching up on whatever the log holds already). */
   start(): void {
     this.#running = true;

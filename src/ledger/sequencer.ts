@@ -143,6 +143,31 @@ export class Sequencer {
     });
   }
 
+  /**
+   * Takes the head from the store (a follower that followed another sequencer's commits, or one
+   * promoted to sequencer): `frontier` is the stored tree at its size, and the entry before it
+   * gives `prev` and the receivedAt to stay at or above. Only while nothing is queued.
+   */
+  reload(frontier: Frontier): void {
+    if (this.queue.length) throw new Error('the sequencer cannot reload its head while submissions are queued');
+    const last = frontier.size > 0 ? this.store.log.entry(frontier.size - 1) : undefined;
+    if (frontier.size > 0 && !last) throw new Error(`entry ${frontier.size - 1} is missing from the store`);
+    this.head = {
+      frontier,
+      prevHex: last ? toHex(last.leafHash) : ZERO_HASH_HEX,
+      lastReceivedMs: last ? Date.parse(last.receivedAt) : 0,
+    };
+  }
+
+  /** Rejects everything queued with `reason` (leadership lost: none of it may be committed here). */
+  failQueued(reason: Error): void {
+    this.cancelScheduled();
+    const queued = this.queue;
+    this.queue = [];
+    this.queuedRecords = 0;
+    for (const p of queued) p.reject(reason);
+  }
+
   /** Commits what is queued, then refuses new submissions. */
   close(): void {
     this.closed = true;

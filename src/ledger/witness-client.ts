@@ -80,6 +80,16 @@ export class WitnessClient {
     this.status = { name: endpoint.name, url: endpoint.url, cosignedTreeSize: this.witnessSize };
   }
 
+  /**
+   * Takes the size this witness has cosigned from the store again, while not running: a follower
+   * (another instance talks to the witness) and a follower being promoted.
+   */
+  resync(): void {
+    if (this.running) return;
+    this.witnessSize = this.deps.store.cosignatures.lastCosigned(this.endpoint.key.name, this.endpoint.key.keyHash) ?? 0;
+    this.status.cosignedTreeSize = this.witnessSize;
+  }
+
   start(): void {
     this.running ??= this.loop().catch((err: unknown) => this.deps.log('error', `witness ${this.endpoint.name}: loop stopped`, { err: (err as Error).message }));
   }

@@ -130,14 +130,30 @@ export class Witnessing {
     };
   }
 
+  /**
+   * Looks for a newer quorum checkpoint in the store, and each witness's cosigned size (a
+   * follower: another instance collects the cosignatures). The quorum size only grows, so only
+   * sizes above the known one are examined.
+   */
+  refresh(): void {
+    for (const c of this.clients) c.resync();
+    const known = this.latestQuorumSize ?? -1;
+    const found = this.findLatestQuorum(known);
+    if (found !== undefined) this.latestQuorumSize = found;
+  }
+
   private cosigned(size: number): void {
     if ((this.latestQuorumSize ?? -1) < size && this.quorumAt(size).met) this.latestQuorumSize = size;
   }
 
-  private findLatestQuorum(): number | undefined {
+  /** The newest size above `above` whose checkpoint meets the quorum. */
+  private findLatestQuorum(above = -1): number | undefined {
     // Only checkpoints with enough cosignatures to possibly meet the quorum are examined.
     const atLeast = Math.max(1, minimumCosigners(this.deps.policy.quorum));
-    for (const size of this.deps.store.cosignatures.sizesDescending(QUORUM_SCAN_LIMIT, atLeast)) if (this.quorumAt(size).met) return size;
+    for (const size of this.deps.store.cosignatures.sizesDescending(QUORUM_SCAN_LIMIT, atLeast)) {
+      if (size <= above) return undefined;
+      if (this.quorumAt(size).met) return size;
+    }
     return undefined;
   }
 }

@@ -161,6 +161,8 @@ function scrapeGauges(ledger: Ledger, registry: Registry): void {
       },
     });
   gauge('ledger_tree_size', 'Entries in the log.', () => ledger.size);
+  gauge('ledger_leader', '1 on the sequencer, 0 on a follower that serves reads.', () => (ledger.role().role === 'leader' ? 1 : 0));
+  gauge('ledger_leader_term', 'The leadership term this instance holds (leader) or last saw (follower); 0 when none is recorded.', () => ledger.role().term ?? 0);
   gauge('ledger_signed_tree_size', 'Tree size of the latest signed checkpoint.', () => ledger.latestCheckpoint()?.treeSize ?? 0);
   gauge('ledger_unsigned_entries', 'Entries not yet covered by a signed checkpoint.', () => ledger.size - (ledger.latestCheckpoint()?.treeSize ?? 0));
   gauge('ledger_checkpoint_age_seconds', 'Age of the latest signed checkpoint (by the ledger clock).', () => {

@@ -42,6 +42,8 @@ describe('configuration from the environment', () => {
       metrics: 'admin',
       metricsPort: undefined,
       redactionApprovals: 1,
+      leaderPollMs: 1000,
+      advertiseUrl: undefined,
     });
   });
 
@@ -75,6 +77,9 @@ describe('configuration from the environment', () => {
         LEDGER_METRICS: 'public',
         LEDGER_METRICS_PORT: '9100',
         LEDGER_REDACTION_APPROVALS: '2',
+        LEDGER_DATABASE_URL: 'postgres://ledger:pw@db.internal:5432/ledger',
+        LEDGER_LEADER_POLL_MS: '250',
+        LEDGER_ADVERTISE_URL: 'https://ledger-1.internal:8443/',
       }),
     ).toEqual({
       port: 9000,
@@ -102,6 +107,9 @@ describe('configuration from the environment', () => {
       metrics: 'public',
       metricsPort: 9100,
       redactionApprovals: 2,
+      databaseUrl: 'postgres://ledger:pw@db.internal:5432/ledger',
+      leaderPollMs: 250,
+      advertiseUrl: 'https://ledger-1.internal:8443',
     });
   });
 
@@ -127,6 +135,11 @@ describe('configuration from the environment', () => {
     ['LEDGER_ORIGIN', 'a+b'],
     ['LEDGER_METRICS', 'everyone'],
     ['LEDGER_METRICS_PORT', '65536'],
+    ['LEDGER_LEADER_POLL_MS', '9'],
+    ['LEDGER_DATABASE_URL', 'mysql://db/ledger'],
+    ['LEDGER_ADVERTISE_URL', 'ledger-1:8080'],
+    ['LEDGER_ADVERTISE_URL', 'http://ledger-1:8080/?x=1'],
+    ['LEDGER_ADVERTISE_URL', 'http://a b'],
     ['LEDGER_ORIGIN', 'tab\there'],
     ['LEDGER_ORIGIN', 'line\nbreak'],
     ['LEDGER_ORIGIN', 'no\u00a0break'],

@@ -109,7 +109,7 @@ const PROBLEM_TEXT: Record<number, string> = {
   410: 'Gone: the entry was redacted (its leaf bytes were removed).',
   413: 'The body is too large.',
   415: 'The body is not UTF-8 application/json.',
-  503: 'Unavailable for now (back-pressure, storage, no checkpoint yet): retry after Retry-After seconds.',
+  503: 'Unavailable for now (back-pressure, storage, no checkpoint yet, a write that reached a follower: not-leader, with the leader URL when known): retry after Retry-After seconds.',
 };
 
 function problemAnswer(status: number): Json {

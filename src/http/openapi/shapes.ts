@@ -36,6 +36,7 @@ export const Problem = named(
       instance: z.string().meta({ description: 'The request path.' }),
       field: z.string().optional().meta({ description: 'The request field the problem is about (parameter name or path into the body).' }),
       errors: z.array(z.strictObject({ field: z.string(), message: z.string() })).optional(),
+      leader: z.string().optional().meta({ description: 'not-leader: the URL of the instance that takes writes now, when it advertised one.' }),
     })
     .meta({ description: 'RFC 9457 problem details.' }),
 );
@@ -161,7 +162,10 @@ export const Readiness = named(
   'Readiness',
   z.strictObject({
     status: z.enum(['ready', 'not ready']),
-    database: z.string().meta({ description: '"writable", or why a probe write failed.' }),
+    database: z.string().meta({ description: '"writable" (a follower: "readable"), or why the probe failed.' }),
+    role: z.enum(['leader', 'follower']).meta({ description: 'The sequencer, or a follower serving reads (writes answer 503 not-leader).' }),
+    term: index.optional().meta({ description: 'The leadership term (PostgreSQL: leader_terms), when one is recorded.' }),
+    leader: z.string().optional().meta({ description: 'A follower: the URL the leader advertised (LEDGER_ADVERTISE_URL).' }),
     treeSize: index,
     signedTreeSize: index,
     queued: index,

@@ -1,6 +1,7 @@
 /**
  * GET /healthz (the process answers) and GET /readyz (can write, signing healthy, checkpoint fresh;
- * also how far the search index has got, which readiness does not depend on).
+ * also how far the search index has got, which readiness does not depend on). A follower is ready
+ * when it can read: it serves every read, and answers writes 503 not-leader (role says which).
  */
 import { onlyQuery } from '../query.js';
 import { Router } from 'express';
@@ -54,9 +55,11 @@ export function healthRoutes(ledger: Ledger, preparer?: BodyPreparer): Router {
     const ready =
       health.signing === 'ok' && !health.lastTickError && !stale && !notWritable && !witnessing?.conflict && (pool === undefined || pool.threads > 0);
     if (!ready) res.set('Retry-After', '1');
+    const role = ledger.role();
     res.status(ready ? 200 : 503).json({
       status: ready ? 'ready' : 'not ready',
-      database: notWritable ?? 'writable',
+      database: notWritable ?? (role.role === 'leader' ? 'writable' : 'readable'),
+      ...role,
       treeSize: ledger.size,
       signedTreeSize: latest?.treeSize ?? 0,
       queued: ledger.queued,

@@ -12,7 +12,7 @@ export const tokenDocs: RouteDoc[] = [
     access: ['admin'],
     body: { description: 'The role and source of the new token.', schema: TokenRequest },
     answers: { 201: { description: 'The new token.', json: IssuedToken } },
-    problems: [400],
+    problems: [400, 503],
   },
   {
     method: 'delete',
@@ -22,6 +22,6 @@ export const tokenDocs: RouteDoc[] = [
     access: ['admin'],
     params: z.object({ id: z.string().meta({ description: 'The token id (tok_...).' }) }),
     answers: { 204: { description: 'Revoked.' } },
-    problems: [400, 404],
+    problems: [400, 404, 503],
   },
 ];
