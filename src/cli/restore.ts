@@ -23,8 +23,9 @@ import { bytesEqual, toHex } from '../crypto/bytes.js';
 import { auditLedger, type AuditReport } from '../ledger/audit.js';
 import { rootAt } from '../merkle/index.js';
 import { openCheckpoint, parseVerifierKey, type VerifierKey } from '../note/index.js';
-import { Store, WriterLock, backupDatabase, installDatabaseFile, removeDatabaseFiles } from '../store/index.js';
+import { Store, WriterLock, backupDatabase, installDatabaseFile, isPostgresUrl, removeDatabaseFiles } from '../store/index.js';
 import { auditProgressBar } from './audit.js';
+import { POSTGRES_BACKUP } from './backup.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, decodeUtf8, exitCodeOf, processIo, readInput, readKeyArgument, type VerifyIo } from './verify-io.js';
 
 export type RestoreRefusalCode =
@@ -177,6 +178,7 @@ export function restoreCommand(io: VerifyIo = processIo()): Command {
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .action(async (opts: RestoreArgs) => {
       try {
+        if (isPostgresUrl(opts.db) || isPostgresUrl(opts.from)) throw new UsageError(POSTGRES_BACKUP);
         const key = opts.key === undefined ? undefined : readKeyArgument(opts.key);
         const notBefore = decodeUtf8(await readInput(io, opts.notBefore), '--not-before');
         const bar = auditProgressBar(io);
