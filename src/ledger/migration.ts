@@ -79,15 +79,16 @@ export function tablesOf(store: Store): string[] {
   return store.db.prepare(sql).pluck().all() as string[];
 }
 
-function refuseUnknownTables(store: Store, which: string): void {
+function refuseUnknownTables(store: Store, which: 'source' | 'target'): void {
   const unknown = unknownTables(tablesOf(store));
-  if (unknown.length > 0) {
-    throw new MigrationError(
-      'UNKNOWN_TABLE',
-      `the ${which} holds table${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} that this version of ledger migrate does not know how to copy; ` +
-        'refusing rather than leaving it behind (use the ledger version that created it)',
-    );
-  }
+  if (unknown.length === 0) return;
+  const tables = `table${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}`;
+  throw new MigrationError(
+    'UNKNOWN_TABLE',
+    which === 'source'
+      ? `the source holds ${tables} that this version of ledger migrate does not know how to copy; refusing rather than leaving it behind (use the ledger version that created it)`
+      : `the target holds ${tables} that are not the ledger's; migrate into an empty database or schema`,
+  );
 }
 
 function refuseOtherSchema(source: Store): void {

@@ -177,7 +177,7 @@ describe.skipIf(!pgUrl)('ledger migrate (SQLite to PostgreSQL)', () => {
     store.close();
   });
 
-  it('refuses a source holding a table it does not know, before writing anything', async () => {
+  it('refuses a source holding a table it does not know, before writing anything, and a target schema holding another table', async () => {
     const file = tamperedCopy(dir.dir, pristine, [], (db) => db.exec('CREATE TABLE future_facts (x INTEGER)'));
     const url = schema();
     const run = await migrate('--from', `sqlite:${file}`, '--to', url);
@@ -186,6 +186,14 @@ describe.skipIf(!pgUrl)('ledger migrate (SQLite to PostgreSQL)', () => {
     const store = Store.open(url, { readonly: true });
     expect(store.log.size()).toBe(0);
     store.close();
+
+    const crowded = schema();
+    const other = Store.open(crowded);
+    other.db.exec('CREATE TABLE someone_elses (x INTEGER)');
+    other.close();
+    const refused = await migrate('--from', `sqlite:${pristine}`, '--to', crowded);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/\(UNKNOWN_TABLE\): the target holds table someone_elses that are not the ledger's/);
   });
 
   it('fails with the first difference on a tampered source: a changed leaf fails the audit, a missing entry stops the copy', async () => {
