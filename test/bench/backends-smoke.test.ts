@@ -10,7 +10,6 @@ import { testDatabaseUrl } from '../support/pg-schema.js';
 import { tempDir } from '../support/tmp.js';
 
 const url = testDatabaseUrl();
-if (!url) console.warn('test/bench/backends-smoke.test.ts: skipped, LEDGER_TEST_DATABASE_URL names no PostgreSQL server');
 
 describe.skipIf(!url)('bench-backends (smoke)', () => {
   it('measures every figure on both backends', async () => {

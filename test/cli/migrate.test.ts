@@ -31,7 +31,6 @@ import { savePristine, tamperedCopy } from '../support/tamper.js';
 import { tempDir } from '../support/tmp.js';
 
 const pgUrl = testDatabaseUrl();
-if (!pgUrl) console.warn('test/cli/migrate.test.ts: skipped, LEDGER_TEST_DATABASE_URL names no PostgreSQL server');
 
 const START_MS = Date.parse('2026-09-14T02:00:00.000Z');
 const DAY_MS = 86_400_000;
