@@ -4,6 +4,8 @@ import { nodeCrypto } from '../crypto/node.js';
 import { auditLedger, type AuditReport } from '../ledger/audit.js';
 import { existsSync } from 'node:fs';
 import { isWalModeFile, openReadOnlyCopy, walHintFor, type ReadOnlyCopy } from '../store/read-only-copy.js';
+import { Store, isPostgresUrl } from '../store/index.js';
+import { redactedUrl } from '../store/pg/pg-store.js';
 import { MAX_FINDINGS_DEFAULT, type AuditArgs } from './audit.js';
 import { EXIT_FAILED, EXIT_OK, UsageError, readKeyArgument, readPolicyArgument, readTrustArguments, type VerifyIo } from './verify-io.js';
 
@@ -15,6 +17,8 @@ export function runAudit(io: VerifyIo, opts: AuditArgs): number {
   // Only the witness keys are used; the log key stays --key or the recorded one (a policy may list no log, or several).
   const policy = opts.policy === undefined ? undefined : opts.key ? readTrustArguments({ policy: opts.policy, key: opts.key }).policy : readPolicyArgument(opts.policy);
   const maxFindings = maxFindingsOption(opts.maxFindings);
+  // A URL is shown without its password.
+  const shown = isPostgresUrl(opts.db) ? redactedUrl(opts.db) : opts.db;
   const copy = openReadOnly(opts.db);
   const store = copy.store;
   let report: AuditReport;
@@ -27,18 +31,19 @@ export function runAudit(io: VerifyIo, opts: AuditArgs): number {
     }
   } catch (err) {
     // A file that breaks mid-read (corrupt pages, I/O errors) did not pass the audit.
-    io.stderr(`ledger audit: the audit could not finish reading ${opts.db}: ${(err as Error).message}\n`);
+    io.stderr(`ledger audit: the audit could not finish reading ${shown}: ${(err as Error).message}\n`);
     if (copy.walHint) io.stderr(`ledger audit: hint: ${copy.walHint}\n`);
     return EXIT_FAILED;
   } finally {
     copy.close();
   }
-  io.stdout(opts.json ? `${JSON.stringify({ db: opts.db, ...report })}\n` : reportText(opts.db, report));
+  io.stdout(opts.json ? `${JSON.stringify({ db: shown, ...report })}\n` : reportText(shown, report));
   if (!report.ok && copy.walHint) io.stderr(`ledger audit: hint: ${copy.walHint}\n`);
   return report.ok ? EXIT_OK : EXIT_FAILED;
 }
 
 function openReadOnly(file: string): ReadOnlyCopy {
+  if (isPostgresUrl(file)) return openPostgresReadOnly(file);
   try {
     return openReadOnlyCopy(file);
   } catch (err) {
@@ -59,11 +64,22 @@ function maxFindingsOption(value: string | undefined): number {
  * A progress bar for an audit whose size is learned from its first report (ledger restore); drawn
  * only on a terminal and for audits long enough to need one.
  */
-export function auditProgressBar(io: VerifyIo): ((done: number, total: number) => void) & { stop(): void } {
+/** PostgreSQL: a read-only session (never migrated, never leading); it has no WAL file to hint about. */
+function openPostgresReadOnly(url: string): ReadOnlyCopy {
+  let store: Store;
+  try {
+    store = Store.open(url, { readonly: true });
+  } catch (err) {
+    throw new UsageError(`cannot open ${redactedUrl(url)} read-only: ${(err as Error).message}`);
+  }
+  return { store, walHint: undefined, close: () => store.close() };
+}
+
+export function auditProgressBar(io: VerifyIo, label = 'auditing', unit = 'entries'): ((done: number, total: number) => void) & { stop(): void } {
   let bar: (((done: number) => void) & { stop(): void }) | undefined;
   return Object.assign(
     (done: number, total: number) => {
-      bar ??= progressBar(io, total);
+      bar ??= progressBar(io, total, label, unit);
       bar(done);
     },
     {
@@ -75,10 +91,10 @@ export function auditProgressBar(io: VerifyIo): ((done: number, total: number) =
   );
 }
 
-function progressBar(io: VerifyIo, total: number): ((done: number) => void) & { stop(): void } {
+function progressBar(io: VerifyIo, total: number, label = 'auditing', unit = 'entries'): ((done: number) => void) & { stop(): void } {
   if (!io.stderrIsTTY || !io.stderrStream || total < PROGRESS_MIN_ENTRIES) return Object.assign(() => {}, { stop() {} });
   const bar = new cliProgress.SingleBar(
-    { stream: io.stderrStream, format: 'auditing [{bar}] {percentage}% | {value}/{total} entries | ETA {eta}s', clearOnComplete: true },
+    { stream: io.stderrStream, format: `${label} [{bar}] {percentage}% | {value}/{total} ${unit} | ETA {eta}s`, clearOnComplete: true },
     cliProgress.Presets.shades_classic,
   );
   bar.start(total, 0);

@@ -26,7 +26,7 @@ export function auditCommand(io: VerifyIo = processIo()): Command {
       'recompute every leaf hash, the hash chain, every stored tree node, every checkpoint and period close ' +
         'from a copy of the database (opened read-only)',
     )
-    .requiredOption('--db <file>', 'the ledger database file')
+    .requiredOption('--db <file>', 'the ledger database file, or a postgres:// URL')
     .option('--key <vkey>', 'the published verifier key (<name>+<hex8>+<base64>) or a file holding it; default: the key the database records')
     .option('--policy <file>', 'a C2SP tlog-policy file: check every stored cosignature against its witness keys')
     .option('--json', 'print the machine-readable report')

@@ -7,7 +7,13 @@
  */
 import { Command } from 'commander';
 import type { Store } from '../store/index.js';
+import { isPostgresUrl } from '../store/pg/url.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, exitCodeOf, processIo, type VerifyIo } from './verify-io.js';
+
+/** Said by backup and restore when given a PostgreSQL URL. */
+export const POSTGRES_BACKUP =
+  'backup and restore copy a SQLite file; a ledger on PostgreSQL is backed up with PostgreSQL\'s own tools ' +
+  '(pg_basebackup with WAL archiving for point-in-time recovery, or pg_dump of its schema), see docs/operations.md';
 
 interface BackupArgs {
   db: string;
@@ -24,6 +30,10 @@ export function backupCommand(io: VerifyIo = processIo()): Command {
     .exitOverride((err) => io.exit(exitCodeOf(err)))
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .action(async (opts: BackupArgs) => {
+      if (isPostgresUrl(opts.db)) {
+        io.stderr(`ledger backup: ${POSTGRES_BACKUP}\n`);
+        return io.setExitCode(EXIT_USAGE);
+      }
       // The store loads only when the command runs (and the audit only with --audit): --help stays fast.
       const { Store, backupDatabase } = await import('../store/index.js');
       let source: Store;

@@ -27,7 +27,7 @@ export interface ExportArgs {
 export function exportTilesCommand(io: VerifyIo = processIo()): Command {
   return new Command('export-tiles')
     .description('write the log as C2SP tlog-tiles static files (checkpoint, tiles, entry bundles), incrementally and atomically; the database is opened read-only')
-    .requiredOption('--db <file>', 'the ledger database file')
+    .requiredOption('--db <file>', 'the ledger database file, or a postgres:// URL')
     .requiredOption('--out <dir>', 'the mirror directory (created if missing)')
     .option('--no-entries', 'leave out the entry bundles: they hold the records, while hash tiles and the checkpoint are public')
     .option('--rescan', 'reconsider every tile from size 0, writing only the missing ones (a mirror that lost files)')

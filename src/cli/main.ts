@@ -12,6 +12,7 @@ import { exportTilesCommand } from './export-tiles.js';
 import { postCommand } from './post.js';
 import { exitOnUsageError } from './verify-io.js';
 import { reportCommand } from './report.js';
+import { migrateCommand } from './migrate.js';
 
 const program = new Command()
   .name('ledger')
@@ -29,5 +30,6 @@ program.addCommand(reportCommand());
 for (const command of verifyCommands()) program.addCommand(command);
 program.addCommand(witnessCommand());
 program.addCommand(postCommand());
+program.addCommand(migrateCommand());
 
 await program.parseAsync(process.argv);

@@ -8,6 +8,8 @@ import { rootAt } from '../merkle/index.js';
 import { openCheckpoint, parseVerifierKey, type VerifierKey } from '../note/index.js';
 import { Store, WriterLock, backupDatabase, installDatabaseFile, removeDatabaseFiles } from '../store/index.js';
 import { auditProgressBar } from './audit-run.js';
+import { POSTGRES_BACKUP } from './backup.js';
+import { isPostgresUrl } from '../store/pg/url.js';
 import type { RestoreArgs } from './restore.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, decodeUtf8, readInput, readKeyArgument, type VerifyIo } from './verify-io.js';
 
@@ -144,6 +146,7 @@ function checkCopy(staging: string, o: RestoreOptions): Omit<RestoreSummary, 'ke
 /** Runs `ledger restore` with parsed options, setting the exit code (0 restored, 1 refused, 2 usage). */
 export async function runRestore(io: VerifyIo, opts: RestoreArgs): Promise<void> {
   try {
+    if (isPostgresUrl(opts.db) || isPostgresUrl(opts.from)) throw new UsageError(POSTGRES_BACKUP);
     const key = opts.key === undefined ? undefined : readKeyArgument(opts.key);
     const notBefore = decodeUtf8(await readInput(io, opts.notBefore), '--not-before');
     const bar = auditProgressBar(io);

@@ -11,27 +11,15 @@ import { loadMigrations, migrationsDir, type Migration } from '../migrate.js';
 import { PgConnection } from './pg-connection.js';
 import { PgDb } from './pg-db.js';
 import { hasTable } from '../sql.js';
+import { redactedUrl } from './url.js';
+
+export { isPostgresUrl, redactedUrl } from './url.js';
 
 export interface LeaderTerm {
   term: number;
   holder: string;
   url: string | null;
   startedAt: string;
-}
-
-export function isPostgresUrl(target: string): boolean {
-  return /^postgres(ql)?:\/\//i.test(target);
-}
-
-/** The URL as it may be shown: without its password. */
-export function redactedUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return 'postgres://(unparseable URL)';
-  }
 }
 
 /**
