@@ -3,9 +3,10 @@
  * subtrees, bounded by the latest signed checkpoint: a proof is only useful against a root
  * someone can check a signature on. Each proof reads O(log n) rows.
  */
+import { withPrefetchedNodes } from './node-prefetch.js';
 import type { Crypto } from '../crypto/types.js';
 import { toHex } from '../crypto/bytes.js';
-import { consistencyProof, inclusionProof } from '../merkle/index.js';
+import { consistencyProof, inclusionProof, type NodeReader } from '../merkle/index.js';
 import { formatTlogProof } from '../note/index.js';
 import type { CheckpointRow, Store } from '../store/index.js';
 import { LedgerError } from './errors.js';
@@ -50,6 +51,15 @@ export class ProofService {
     return index;
   }
 
+  /**
+   * Runs a proof over the store's nodes: on PostgreSQL fetched in one batch (a round trip per node
+   * made a proof 3-4x slower), on SQLite read one by one (a point read there is cheaper than
+   * preparing a statement of variable length: 0.1 vs 0.2 ms per proof at 10^4 entries).
+   */
+  private withNodes<T>(compute: (reader: NodeReader) => T): T {
+    return this.store.backend === 'postgres' ? withPrefetchedNodes(this.store.log, compute) : compute(this.store.log);
+  }
+
   inclusion(index: number, treeSize?: number): InclusionAnswer {
     const signed = this.signedSize();
     const size = treeSize ?? signed;
@@ -59,7 +69,7 @@ export class ProofService {
     if (size < index + 1 || size > signed) {
       throw new LedgerError('OUT_OF_RANGE', `treeSize must be between ${index + 1} and ${signed}`, 'treeSize');
     }
-    const proof = inclusionProof(this.c, index, size, this.store.log);
+    const proof = this.withNodes((reader) => inclusionProof(this.c, index, size, reader));
     return { index, treeSize: size, leafHash: toHex(this.store.log.getNode(0, index)), proof: proof.map(toHex) };
   }
 
@@ -68,7 +78,7 @@ export class ProofService {
     if (from < 1) throw new LedgerError('OUT_OF_RANGE', 'from must be at least 1', 'from');
     if (to > signed) throw new LedgerError('OUT_OF_RANGE', `to must be at most the latest signed size ${signed}`, 'to');
     if (from > to) throw new LedgerError('OUT_OF_RANGE', 'from must not exceed to', 'from');
-    return { from, to, proof: consistencyProof(this.c, from, to, this.store.log).map(toHex) };
+    return { from, to, proof: this.withNodes((reader) => consistencyProof(this.c, from, to, reader)).map(toHex) };
   }
 
   /**
@@ -82,7 +92,7 @@ export class ProofService {
     const entry = this.store.log.entry(index);
     if (!entry) throw new LedgerError('NOT_FOUND', `no entry ${index}`, 'index');
     if (index >= size) throw new LedgerError('OUT_OF_RANGE', `entry ${index} is not in the tree of size ${size}`, 'treeSize');
-    const proof = inclusionProof(this.c, index, size, this.store.log);
+    const proof = this.withNodes((reader) => inclusionProof(this.c, index, size, reader));
     return formatTlogProof({ index, proof, checkpointNote: this.served ? this.served.note(checkpoint) : checkpoint.note, extra: entry.leaf });
   }
 }

@@ -116,6 +116,27 @@ export class LogStore implements NodeReader {
     return hash === undefined ? undefined : new Uint8Array(hash);
   }
 
+  /**
+   * The stored nodes at `keys` in at most two statements (leaf hashes, interior nodes), keyed
+   * `level/index`; absent ones are left out. For proofs, whose nodes are known before they are read.
+   */
+  getNodes(keys: readonly { level: number; index: number }[]): Map<string, Hash> {
+    const out = new Map<string, Hash>();
+    const leaves = [...new Set(keys.filter((k) => k.level === 0).map((k) => k.index))];
+    const interior = keys.filter((k) => k.level > 0);
+    if (leaves.length > 0) {
+      const sql = `SELECT idx, leaf_hash AS hash FROM entries WHERE idx IN (${leaves.map(() => '?').join(', ')})`;
+      for (const row of this.db.prepare(sql).all(...leaves) as { idx: number; hash: Buffer }[]) out.set(`0/${row.idx}`, new Uint8Array(row.hash));
+    }
+    if (interior.length > 0) {
+      const pairs = interior.map(() => '(level = ? AND idx = ?)').join(' OR ');
+      const sql = `SELECT level, idx, hash FROM nodes WHERE ${pairs}`;
+      const rows = this.db.prepare(sql).all(...interior.flatMap((k) => [k.level, k.index])) as { level: number; idx: number; hash: Buffer }[];
+      for (const row of rows) out.set(`${row.level}/${row.idx}`, new Uint8Array(row.hash));
+    }
+    return out;
+  }
+
   /** Stored interior nodes (level >= 1) with index in [from, to), by index: the audit reads ahead with it. */
   findNodes(level: number, from: number, to: number): Map<number, Hash> {
     const out = new Map<number, Hash>();
