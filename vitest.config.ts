@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 /**
@@ -15,6 +16,9 @@ const BACKEND_NEUTRAL = ['test/http/infra-*.test.ts', 'test/http/json-number.tes
 
 export default defineConfig({
   test: {
+    // vitest's default in a run is one worker fewer than the CPUs: on a 2-core machine, one. Most
+    // files wait on fsync, child processes or PostgreSQL, so every core gets a worker.
+    maxWorkers: Math.max(2, availableParallelism()),
     testTimeout: 30_000,
     hookTimeout: 30_000,
     // The run's one throwaway PostgreSQL, started only if a test asks (test/support/postgres.ts).
