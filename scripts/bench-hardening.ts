@@ -9,6 +9,11 @@
  *   3. a hostile-input run: every 5xx answer counted and listed (target: none that is the
  *      client's fault; 503 back-pressure and 501 for an unsupported transfer coding are named).
  *
+ * Phases 1 and 2 run on one server each for the node flags `npm start` uses
+ * (--max-semi-space-size=4) and for node's defaults, in that order on one server per flag set
+ * (phase 2 after phase 1, as a long-running service meets a flood with its caches already full),
+ * and print side by side.
+ *
  *   node scripts/build-once.mjs && node dist/scripts/bench-hardening.js [--size 1e5] [--phases 1,2,3]
  */
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
@@ -68,7 +73,9 @@ async function appendLatencies(url: string, writer: string, keepGoing: () => boo
   return out;
 }
 
-async function longReads(s: ServerProcess, writer: string, auditor: string): Promise<void> {
+interface LongReadFigures { quiet: number[]; loaded: number[]; bundles: { bytes: number; ms: number; status: number }[]; checkpoints: number[] }
+
+async function longReads(s: ServerProcess, writer: string, auditor: string): Promise<LongReadFigures> {
   const quiet = await appendLatencies(s.url, writer, () => false, 200, 10_000_000);
   let running = BUNDLES;
   const bundles = Array.from({ length: BUNDLES }, () =>
@@ -84,12 +91,26 @@ async function longReads(s: ServerProcess, writer: string, auditor: string): Pro
   const loaded = await appendLatencies(s.url, writer, () => running > 0, 1, 20_000_000);
   const done = await Promise.all(bundles);
   await polling;
+  return { quiet, loaded, bundles: done, checkpoints };
+}
+
+function printLongReads(runs: [string, LongReadFigures][]): void {
   console.log(`\n1. appends while ${BUNDLES} bundles stream (uncompressed, no filter, read as fast as possible)`);
-  for (const b of done) console.log(`   bundle: ${b.status}, ${(b.bytes / MIB).toFixed(1)} MiB in ${fmt(b.ms)}`);
-  console.log('                      appends  p50        p99        max');
-  console.log(`   no bundle          ${String(quiet.length).padStart(7)}  ${fmt(percentile(quiet, 50)).padEnd(9)}  ${fmt(percentile(quiet, 99)).padEnd(9)}  ${fmt(Math.max(...quiet))}`);
-  console.log(`   3 bundles          ${String(loaded.length).padStart(7)}  ${fmt(percentile(loaded, 50)).padEnd(9)}  ${fmt(percentile(loaded, 99)).padEnd(9)}  ${fmt(Math.max(...loaded))}`);
-  console.log(`   ratio p99 loaded/quiet: ${(percentile(loaded, 99) / percentile(quiet, 99)).toFixed(2)}; GET /v1/checkpoint meanwhile: ${checkpoints.length} polls, max ${fmt(Math.max(...checkpoints))}`);
+  console.log(`   ${'server'.padEnd(CONFIG_WIDTH)}  ${'bundles'.padEnd(9)}  appends  p50        p99        max        bundle time   checkpoint max`);
+  for (const [name, r] of runs) {
+    const bundle = Math.max(...r.bundles.map((b) => b.ms));
+    const statuses = [...new Set(r.bundles.map((b) => b.status))].join(',');
+    for (const [label, xs] of [['none', r.quiet], [`${BUNDLES} (${statuses})`, r.loaded]] as const) {
+      const streaming = label !== 'none';
+      console.log(`   ${name.padEnd(CONFIG_WIDTH)}  ${label.padEnd(9)}  ${String(xs.length).padStart(7)}  ${fmt(percentile(xs, 50)).padEnd(9)}  ${fmt(percentile(xs, 99)).padEnd(9)}  ${fmt(Math.max(...xs)).padEnd(9)}  ${streaming ? fmt(bundle).padEnd(12) : ''.padEnd(12)}  ${streaming ? fmt(Math.max(...r.checkpoints)) : ''}`);
+    }
+  }
+  const [first, second] = runs;
+  if (first && second) {
+    const [a, b] = [first[1], second[1]];
+    console.log(`   ratio (first/second): loaded p99 ${(percentile(a.loaded, 99) / percentile(b.loaded, 99)).toFixed(2)}, bundle time ${(Math.max(...a.bundles.map((x) => x.ms)) / Math.max(...b.bundles.map((x) => x.ms))).toFixed(2)}`);
+  }
+  console.log(`   (${(runs[0]![1].bundles[0]!.bytes / MIB).toFixed(1)} MiB per bundle)`);
 }
 
 /** A batch body just under the 1 MiB limit: 1,000 records, each padded with a plain note. */
@@ -98,7 +119,15 @@ function megabyteBatch(first: number): Buffer {
   return Buffer.from(JSON.stringify({ records }));
 }
 
-async function flood(s: ServerProcess, writer: string): Promise<void> {
+interface FloodFigures {
+  seconds: number;
+  byStatus: Map<number, number>;
+  accepted: number[];
+  refusedWithRetry: number;
+  rss: { before: number; peak: number; afterFlood: number; later: number };
+}
+
+async function flood(s: ServerProcess, writer: string): Promise<FloodFigures> {
   const body = megabyteBatch(30_000_000);
   const before = s.rssMiB();
   let peak = before;
@@ -122,12 +151,29 @@ async function flood(s: ServerProcess, writer: string): Promise<void> {
   await sampler;
   const byStatus = new Map<number, number>();
   for (const a of answers) byStatus.set(a.status, (byStatus.get(a.status) ?? 0) + 1);
-  const accepted = answers.filter((a) => a.status === 201).map((a) => a.ms);
-  const refusedWithRetry = answers.filter((a) => a.status === 503 && a.headers['retry-after'] !== undefined).length;
-  console.log(`\n2. ${FLOOD_BODIES} concurrent batch bodies of ${(body.length / MIB).toFixed(2)} MiB (1,000 records each), in ${seconds.toFixed(1)} s`);
-  console.log(`   answers: ${[...byStatus].map(([k, v]) => `${v} x ${k}`).join(', ')} (503 with Retry-After: ${refusedWithRetry})`);
-  console.log(`   accepted batches: median ${fmt(percentile(accepted, 50))}, p99 ${fmt(percentile(accepted, 99))}`);
-  console.log(`   server RSS: before ${before.toFixed(0)} MiB, peak ${peak.toFixed(0)} MiB, after the flood ${afterFlood.toFixed(0)} MiB, 5 s later ${s.rssMiB().toFixed(0)} MiB`);
+  return {
+    seconds,
+    byStatus,
+    accepted: answers.filter((a) => a.status === 201).map((a) => a.ms),
+    refusedWithRetry: answers.filter((a) => a.status === 503 && a.headers['retry-after'] !== undefined).length,
+    rss: { before, peak, afterFlood, later: s.rssMiB() },
+  };
+}
+
+function printFloods(runs: [string, FloodFigures][]): void {
+  console.log(`\n2. ${FLOOD_BODIES} concurrent batch bodies of ${(megabyteBatch(0).length / MIB).toFixed(2)} MiB (1,000 records each); target: RSS < 400 MB (381 MiB)`);
+  console.log(`   ${'server'.padEnd(CONFIG_WIDTH)}  answers                  accepted p50 / p99       RSS before  peak      after     5 s later`);
+  for (const [name, f] of runs) {
+    const answers = [...f.byStatus].map(([k, v]) => `${v} x ${k}`).join(', ');
+    const mib = (x: number) => `${x.toFixed(0)} MiB`.padEnd(8);
+    console.log(`   ${name.padEnd(CONFIG_WIDTH)}  ${answers.padEnd(23)}  ${`${fmt(percentile(f.accepted, 50))} / ${fmt(percentile(f.accepted, 99))}`.padEnd(23)}  ${mib(f.rss.before)}    ${mib(f.rss.peak)}  ${mib(f.rss.afterFlood)}  ${mib(f.rss.later)}`);
+    if (f.refusedWithRetry !== (f.byStatus.get(503) ?? 0)) console.log(`   ! ${name}: a 503 without Retry-After`);
+  }
+  const [first, second] = runs;
+  if (first && second) {
+    const [a, b] = [first[1], second[1]];
+    console.log(`   ratio (first/second): peak RSS ${(a.rss.peak / b.rss.peak).toFixed(2)}, accepted p50 ${(percentile(a.accepted, 50) / percentile(b.accepted, 50)).toFixed(2)}`);
+  }
 }
 
 /** Raw bytes on a socket, for what an HTTP client would not send. */
@@ -202,12 +248,17 @@ async function hostile(s: ServerProcess, writer: string, auditor: string): Promi
   console.log(`   5xx: ${fivexx.length ? fivexx.join('; ') : 'none'}`);
 }
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { size: { type: 'string', default: '1e5' }, phases: { type: 'string', default: '1,2,3' } } });
-  const phases = new Set(values.phases.split(','));
-  const size = Number(values.size);
-  const cached = cachedLogPath(size);
-  await bulkLoad(cached, size, (line) => console.log(`   ${line}`));
+/** The server's node flags: as `npm start` runs it, and node's defaults for comparison. */
+const CONFIGS: [string, string[]][] = [
+  ['npm start (semi-space 4 MiB)', ['--max-semi-space-size=4']],
+  ['node defaults', []],
+];
+const CONFIG_WIDTH = Math.max(...CONFIGS.map(([name]) => name.length));
+
+interface Session { s: ServerProcess; writer: string; auditor: string }
+
+/** A server on a fresh copy of the cached log, with a writer and an auditor token; stopped and removed after `work`. */
+async function withServer<T>(cached: string, nodeArgs: string[], work: (session: Session) => Promise<T>): Promise<T> {
   const dir = mkdtempSync(path.join(tmpdir(), 'ledger-hardening-'));
   try {
     const db = path.join(dir, 'ledger.db');
@@ -216,22 +267,38 @@ async function main(): Promise<void> {
     writeSigningKey(keyFile, benchSigner());
     const s = await startServer(ledgerCli(), ['serve'], {
       LEDGER_DB: db, LEDGER_KEY_FILE: keyFile, LEDGER_ORIGIN: BENCH_ORIGIN, LEDGER_ADMIN_TOKEN: ADMIN, LOG_LEVEL: 'warn',
-    }, { readyPath: '/readyz' });
+    }, { readyPath: '/readyz', nodeArgs });
     try {
       const token = async (role: string) =>
         ((await postJson(`${s.url}/v1/tokens`, { role, source: `bench-${role}` }, { Authorization: `Bearer ${ADMIN}` })).body as { token: string }).token;
-      const writer = await token('writer');
-      const auditor = await token('auditor');
-      console.log(`log of ${size.toLocaleString('en-US')} entries; server pid ${s.pid}, loopback; the machine is shared (2 cores, seven engineers at work): figures are noisy`);
-      if (phases.has('1')) await longReads(s, writer, auditor);
-      if (phases.has('2')) await flood(s, writer);
-      if (phases.has('3')) await hostile(s, writer, auditor);
+      return await work({ s, writer: await token('writer'), auditor: await token('auditor') });
     } finally {
       await s.stop();
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { size: { type: 'string', default: '1e5' }, phases: { type: 'string', default: '1,2,3' } } });
+  const phases = new Set(values.phases.split(','));
+  const size = Number(values.size);
+  const cached = cachedLogPath(size);
+  await bulkLoad(cached, size, (line) => console.log(`   ${line}`));
+  console.log(`log of ${size.toLocaleString('en-US')} entries; servers on loopback, one per flag set; the machine is shared (2 cores): figures are noisy`);
+  const longReadRuns: [string, LongReadFigures][] = [];
+  const floodRuns: [string, FloodFigures][] = [];
+  for (const [name, nodeArgs] of CONFIGS) {
+    if (!phases.has('1') && !phases.has('2')) break;
+    await withServer(cached, nodeArgs, async ({ s, writer, auditor }) => {
+      if (phases.has('1')) longReadRuns.push([name, await longReads(s, writer, auditor)]);
+      if (phases.has('2')) floodRuns.push([name, await flood(s, writer)]);
+    });
+  }
+  if (longReadRuns.length) printLongReads(longReadRuns);
+  if (floodRuns.length) printFloods(floodRuns);
+  if (phases.has('3')) await withServer(cached, CONFIGS[0]![1], ({ s, writer, auditor }) => hostile(s, writer, auditor));
 }
 
 await main();
