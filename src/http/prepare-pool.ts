@@ -45,6 +45,14 @@ export function inlinePreparer(): BodyPreparer {
 /** The pool's own inline path, made once rather than per request. */
 const INLINE = inlinePreparer();
 
+/**
+ * Each thread's V8 young generation, in MiB: three 4 MiB semi-spaces' worth, as `npm start` gives
+ * the main thread (--max-semi-space-size=4). V8's default lets it grow to 48 MiB per thread, which a
+ * burst of batch bodies fills with garbage that stays resident (docs/performance.md, "Memory under a
+ * flood": scripts/bench-hardening.ts measures it).
+ */
+const THREAD_YOUNG_GENERATION_MIB = 12;
+
 /** A thread stopped with requests in flight (a crash or an out-of-memory kill): they may be retried. */
 const THREAD_LOST_RETRY_SECONDS = 1;
 
@@ -143,7 +151,8 @@ export class WorkerPreparer implements BodyPreparer {
   }
 
   private spawn(): Promise<void> {
-    const thread: Thread = { worker: new Worker(this.workerUrl), pending: new Map(), online: false, outbox: [], transfer: [] };
+    const worker = new Worker(this.workerUrl, { resourceLimits: { maxYoungGenerationSizeMb: THREAD_YOUNG_GENERATION_MIB } });
+    const thread: Thread = { worker, pending: new Map(), online: false, outbox: [], transfer: [] };
     this.threads.push(thread);
     thread.worker.on('message', (answers: AnswerMessage | typeof READY) => {
       if (answers === READY) thread.ready?.();
