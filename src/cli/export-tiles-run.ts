@@ -1,9 +1,10 @@
 /** The work of `ledger export-tiles` (export-tiles.ts: what it writes and when), loaded only when the command runs. */
 import { toBase64 } from '../crypto/bytes.js';
+import { LedgerError } from '../ledger/errors.js';
 import { TileService } from '../ledger/tiles.js';
 import { Store, type CheckpointRow } from '../store/index.js';
 import { cosignedNote } from '../ledger/witnessing.js';
-import { CHECKPOINT_PATH, TILE_HASH_SIZE, tilePath } from '../tiles/index.js';
+import { CHECKPOINT_PATH, TILE_HASH_SIZE, tilePath, type TileRef } from '../tiles/index.js';
 import { TileDirectory } from './tile-files.js';
 import type { ExportArgs } from './export-tiles.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, type VerifyIo } from './verify-io.js';
@@ -16,6 +17,8 @@ export interface ExportReport {
   written: string[];
   /** Tiles this run considered that were already there. */
   kept: number;
+  /** Entry bundles not written because they hold a redacted entry (the hash tiles still prove it). */
+  withheld: string[];
 }
 
 /** A mirror that cannot be continued from this database. */
@@ -72,6 +75,7 @@ export function exportTiles(store: Store, dir: TileDirectory, opts: ExportOption
     }
     const fromSize = opts.rescan ? 0 : mirrored;
     const written: string[] = [];
+    const withheld: string[] = [];
     let kept = 0;
     for (const tile of tiles.tilesSince(fromSize, latest.treeSize, opts.partials)) {
       if (tile.kind === 'entries' && !opts.entries) continue;
@@ -85,7 +89,12 @@ export function exportTiles(store: Store, dir: TileDirectory, opts: ExportOption
         kept++;
         continue;
       }
-      dir.write(relative, tiles.read(tile, latest.treeSize));
+      const bytes = readUnlessRedacted(tiles, tile, latest.treeSize);
+      if (bytes === undefined) {
+        withheld.push(relative);
+        continue;
+      }
+      dir.write(relative, bytes);
       written.push(relative);
     }
     // The checkpoint last, once every tile it needs is durable.
@@ -96,8 +105,18 @@ export function exportTiles(store: Store, dir: TileDirectory, opts: ExportOption
       dir.syncDirectories();
       written.push(CHECKPOINT_PATH);
     }
-    return { treeSize: latest.treeSize, fromSize: mirrored, written, kept };
+    return { treeSize: latest.treeSize, fromSize: mirrored, written, kept, withheld };
   });
+}
+
+/** A tile's bytes, or undefined for an entry bundle a redaction emptied (src/ledger/tiles.ts, bundleEntryBytes). */
+function readUnlessRedacted(tiles: TileService, tile: TileRef, latestSize: number): Uint8Array | undefined {
+  try {
+    return tiles.read(tile, latestSize);
+  } catch (err) {
+    if (err instanceof LedgerError && err.code === 'REDACTED') return undefined;
+    throw err;
+  }
 }
 
 /**
@@ -145,5 +164,8 @@ function reportText(out: string, r: ExportReport): string {
     `  written: ${tiles.length} tiles and bundles${r.written.includes(CHECKPOINT_PATH) ? ', then the checkpoint' : '; checkpoint unchanged'}`,
     `  kept:    ${r.kept} already there (never rewritten)`,
   ];
+  if (r.withheld.length) {
+    lines.push(`  withheld: ${r.withheld.length} entry bundle${r.withheld.length === 1 ? '' : 's'} holding a redacted entry (${r.withheld.join(', ')}): the hash tiles still prove it`);
+  }
   return `${lines.join('\n')}\n`;
 }

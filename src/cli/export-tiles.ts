@@ -9,6 +9,9 @@
  * (`--rescan` reconsiders every tile from size 0, still writing only missing files). The database
  * is opened read-only and read in one snapshot, so a live service may keep writing meanwhile.
  *
+ * An entry bundle holding a redacted entry cannot be written whole (its leaf bytes are gone): it
+ * is withheld and named in the report, and the rest of the mirror is written.
+ *
  * Exit 0 when the mirror holds the latest signed checkpoint, 1 when it cannot be brought there
  * (the directory mirrors another log or history, a file in the way), 2 on usage errors.
  */

@@ -40,7 +40,10 @@ export class TileService {
     return this.store.tiles.checkpointSizeIn(sizes.from, Math.min(sizes.to, latestSize + 1)) !== undefined;
   }
 
-  /** The bytes of a hash tile or entry bundle; LedgerError NOT_FOUND when it does not exist (yet). */
+  /**
+   * The bytes of a hash tile or entry bundle; LedgerError NOT_FOUND when it does not exist (yet),
+   * REDACTED for an entry bundle that holds a redacted entry.
+   */
   read(tile: TileRef, latestSize?: number): Uint8Array {
     if (!this.exists(tile, latestSize)) {
       throw new LedgerError('NOT_FOUND', `${tilePath(tile)} does not exist${isFull(tile) ? ' yet' : ': no signed checkpoint has a tree size that needs it'}`);
@@ -93,11 +96,12 @@ export class TileService {
  * What an entry bundle carries for one entry: its exact leaf bytes. The one place that decides
  * what a bundle does with an entry whose leaf a redaction removed (contract, "Redaction"; issue
  * 11): a bundle must hash entry by entry to its level-0 tile, so no substitute bytes can stand
- * in; until that policy is settled such a bundle is refused, the hash tiles still prove the entry.
+ * in. Such a bundle is gone (REDACTED, 410, as the entry's own tlog-proof), while the hash tiles
+ * still prove the entry and `/v1/bundles` carries it as redacted.
  */
 function bundleEntryBytes(row: BundleLeaf): Uint8Array {
   if (row.leaf === null) {
-    throw new LedgerError('NOT_FOUND', `entry ${row.index} was redacted: its leaf bytes are gone, so its entry bundle cannot be served whole`);
+    throw new LedgerError('REDACTED', `entry ${row.index} was redacted: its leaf bytes are gone, so its entry bundle cannot be served whole; the hash tiles still prove its leaf hash`);
   }
   return row.leaf;
 }

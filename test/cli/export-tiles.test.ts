@@ -11,6 +11,7 @@ import { exportTilesCommand } from '../../src/cli/export-tiles.js';
 import type { EvidenceRecord } from '../../src/evidence/index.js';
 import { nodeCrypto } from '../../src/crypto/node.js';
 import { cosignCheckpoint, formatCosignerKey, generateCosignerKey, verifierKeyOf } from '../../src/note/index.js';
+import { requestRedaction } from '../../src/ledger/redaction.js';
 import { approval, openTestLedger, TEST_ORIGIN, type TestLedger } from '../support/ledger.js';
 import { tempDir } from '../support/tmp.js';
 import { runCommand, type Run } from '../support/run-command.js';
@@ -169,6 +170,51 @@ describe('ledger export-tiles', () => {
   it('needs --db and --out (usage: exit 2)', async () => {
     expect((await exportTiles('--db', t.dbPath)).code).toBe(2);
     expect((await exportTiles('--db', path.join(work.dir, 'missing.db'), '--out', path.join(work.dir, 'x'))).code).toBe(2);
+  });
+});
+
+describe('ledger export-tiles with a redacted entry', () => {
+  it('withholds the entry bundle that held it, names it, and writes the rest of the mirror', async () => {
+    const work = tempDir('ledger-export-redacted-');
+    const t = openTestLedger();
+    try {
+      await t.ledger.append('test-writer', Array.from({ length: 300 }, (_, i) => approval(i) as EvidenceRecord), undefined, 'batch');
+      const outcome = await requestRedaction(t.ledger, { targetIndex: 5, reason: 'A password was pasted into details.note (SEC-1).', ticket: 'SEC-1', approver: 'admin-a' });
+      expect(outcome.applied).toBe(true);
+      t.now.ms += 1000;
+      t.ledger.tick();
+      const size = t.ledger.latestCheckpoint()!.treeSize;
+      expect(size).toBe(301);
+
+      const out = path.join(work.dir, 'mirror');
+      const run = await exportTiles('--db', t.dbPath, '--out', out, '--json');
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      const report = JSON.parse(run.stdout) as { treeSize: number; written: string[]; withheld: string[] };
+      // Entry 5 sits in the first full bundle (entries 0-255, tlog-tiles "Log entries"); the other bundle is whole.
+      expect(report.withheld).toEqual(['tile/entries/000']);
+      expect(existsSync(path.join(out, 'tile', 'entries', '000'))).toBe(false);
+      expect(report.written).toContain('tile/entries/001.p/45');
+      expect(report.written.at(-1)).toBe('checkpoint');
+      // The public part is complete: the spec reader verifies every hash tile against the checkpoint.
+      expect((await readTlog(dirSource(out), { verifierKey: t.ledger.key().verifierKey, origin: TEST_ORIGIN, entries: false })).size).toBe(size);
+      // The bundle written carries its entries' exact leaves, the redaction entry (300) included.
+      const bundle = readFileSync(path.join(out, 'tile', 'entries', '001.p', '45'));
+      let offset = 0;
+      for (let i = 256; i < 301; i++) {
+        const length = bundle.readUInt16BE(offset);
+        expect(bundle.subarray(offset + 2, offset + 2 + length).equals(Buffer.from(t.store.log.entry(i)!.leaf)), `entry ${i}`).toBe(true);
+        offset += 2 + length;
+      }
+      expect(offset).toBe(bundle.length);
+
+      const text = await exportTiles('--db', t.dbPath, '--out', path.join(work.dir, 'text'));
+      expect(text.code).toBe(0);
+      expect(text.stdout).toMatch(/withheld: 1 entry bundle holding a redacted entry \(tile\/entries\/000\)/);
+    } finally {
+      t.cleanup();
+      work.cleanup();
+    }
   });
 });
 

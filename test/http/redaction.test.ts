@@ -61,8 +61,8 @@ describe('redaction over HTTP', () => {
     const listing = (await request(t.app).get('/v1/entries').set(as('auditor')).expect(200)).body;
     expect(listing.entries[1]).toEqual({ index: 1, leafHash: before.leafHash, redacted: { by: 3 } });
     await request(t.app).get('/v1/entries/1/tlog-proof').set(as('auditor')).expect(410);
-    // The tlog-tiles entry bundle holding it is not served (no bytes can stand in for the leaf).
-    const tile = await request(t.app).get('/tlog/tile/entries/000.p/4').set(as('auditor')).expect(404);
+    // The tlog-tiles entry bundle holding it is gone, as its tlog-proof is (no bytes can stand in for the leaf).
+    const tile = await request(t.app).get('/tlog/tile/entries/000.p/4').set(as('auditor')).expect(410);
     expect(tile.body.detail).toMatch(/entry 1 was redacted/);
     // No listing by the removed values finds it any more.
     const bySubject = (await request(t.app).get(`/v1/entries?subject=${SUBJECT_MARKER}`).set(as('auditor')).expect(200)).body;

@@ -9,7 +9,8 @@ export const tlogDocs: RouteDoc[] = [
     summary: 'C2SP tlog-tiles: a hash tile <L>/<N>[.p/<W>] (public) or an entry bundle entries/<N>[.p/<W>] (auditor)',
     description:
       'The rest of the path spans several segments (e.g. 0/x001/234.p/5 or entries/000), as https://c2sp.org/tlog-tiles spells them; ' +
-      'a path that is not the canonical spelling of a tile is 400, one that does not exist yet 404. Entry bundles need an auditor token.',
+      'a path that is not the canonical spelling of a tile is 400, one that does not exist yet 404. Entry bundles need an auditor token; ' +
+      'one that holds a redacted entry is 410 (its leaf bytes are gone; the hash tiles still prove it).',
     tags: ['tiles'],
     access: 'public',
     params: z.object({ rest: z.string().meta({ description: 'The tile path after /tlog/tile/, slashes included.', examples: ['0/000.p/6', 'entries/000.p/6', '1/x001/234'] }) }),
@@ -19,6 +20,6 @@ export const tlogDocs: RouteDoc[] = [
         media: { 'application/octet-stream': 'Tile bytes.' },
       },
     },
-    problems: [400, 401, 403, 404],
+    problems: [400, 401, 403, 404, 410],
   },
 ];

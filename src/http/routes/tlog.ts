@@ -5,7 +5,8 @@
  * `/v1/checkpoint`, so both always answer the same note.
  *
  * Paths are matched exactly as sent (not percent-decoded, case-sensitive): a path that is not
- * the one canonical spelling of a tile is 400, a canonical one that does not exist (yet) 404.
+ * the one canonical spelling of a tile is 400, a canonical one that does not exist (yet) 404, an
+ * entry bundle holding a redacted entry 410 (src/ledger/tiles.ts, bundleEntryBytes).
  */
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
