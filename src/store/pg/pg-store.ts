@@ -67,11 +67,12 @@ export class PostgresBackend {
     return res.term ?? undefined;
   }
 
+  /** Every write a follower refuses asks this (the `leader` member): prepared once. */
+  #selectCurrentLeader: ReturnType<PgDb['prepare']> | undefined;
+
   currentLeader(): LeaderTerm | undefined {
-    const row = this.db
-      .prepare('SELECT term, holder, url, started_at AS "startedAt" FROM leader_terms ORDER BY term DESC LIMIT 1')
-      .get() as LeaderTerm | undefined;
-    return row;
+    this.#selectCurrentLeader ??= this.db.prepare('SELECT term, holder, url, started_at AS "startedAt" FROM leader_terms ORDER BY term DESC LIMIT 1');
+    return this.#selectCurrentLeader.get() as LeaderTerm | undefined;
   }
 
   onLeadershipLost(cb: (reason: string) => void): void {
