@@ -7,7 +7,7 @@ import { bundleChunks, planBundle } from '../../src/ledger/bundle.js';
 import { BUNDLE_PAGE_SIZE } from '../../src/ledger/bundle-entries.js';
 import { eachRow } from '../../src/ledger/reports.js';
 import { listEntries } from '../../src/http/routes/entry-listing.js';
-import { openTestLedger, rotation } from '../support/ledger.js';
+import { openTestLedger, rotation, type TestLedger } from '../support/ledger.js';
 import { postBatch } from '../verify/scenario.js';
 
 /** Busy work of about `ms` milliseconds: the CPU a page of bundle entries costs. */
@@ -109,11 +109,20 @@ describe('long reads of the log, one entry per item', () => {
     return [...units.values()];
   }
 
-  it('proves one bundle entry per turn when the budget is zero', async () => {
+  /** A ledger holding more than a page of rotations (`total` of them), for `check`; closed after. */
+  async function withRotations(check: (t: TestLedger, total: number) => Promise<void>): Promise<void> {
     const t = openTestLedger();
     try {
       const total = BUNDLE_PAGE_SIZE + 40;
       await postBatch(t, Array.from({ length: total }, (_, i) => rotation(i)));
+      await check(t, total);
+    } finally {
+      t.cleanup();
+    }
+  }
+
+  it('proves one bundle entry per turn when the budget is zero', () =>
+    withRotations(async (t, total) => {
       t.ledger.tick();
       const plan = planBundle(t.ledger, {});
       let text = '';
@@ -129,29 +138,17 @@ describe('long reads of the log, one entry per item', () => {
       expect(JSON.parse(text).entries).toHaveLength(total);
       expect(units.reduce((a, b) => a + b, 0)).toBe(total);
       expect(Math.max(...units)).toBe(1);
-    } finally {
-      t.cleanup();
-    }
-  });
+    }));
 
-  it('reads a report history one row per turn when the budget is zero', async () => {
-    const t = openTestLedger();
-    try {
-      const total = BUNDLE_PAGE_SIZE + 40;
-      await postBatch(t, Array.from({ length: total }, (_, i) => rotation(i)));
+  it('reads a report history one row per turn when the budget is zero', () =>
+    withRotations(async (t, total) => {
       const units = await perTurn((work) => eachRow(t.store, {}, 0, total, () => work(1), 0));
       expect(units.reduce((a, b) => a + b, 0)).toBe(total);
       expect(Math.max(...units)).toBe(1);
-    } finally {
-      t.cleanup();
-    }
-  });
+    }));
 
-  it('builds a listing page (1,000 strictly decoded entries at most) one entry per turn when the budget is zero', async () => {
-    const t = openTestLedger();
-    try {
-      const total = BUNDLE_PAGE_SIZE + 40;
-      await postBatch(t, Array.from({ length: total }, (_, i) => rotation(i)));
+  it('builds a listing page (1,000 strictly decoded entries at most) one entry per turn when the budget is zero', () =>
+    withRotations(async (t, total) => {
       for (const query of [{ limit: '1000' }, { limit: '1000', late: 'false' }]) {
         let turns = 0;
         let stop = false;
@@ -166,9 +163,6 @@ describe('long reads of the log, one entry per item', () => {
         // Other work had a turn between every two entries: the page took at least one turn per entry.
         expect(turns).toBeGreaterThanOrEqual(total);
       }
-    } finally {
-      t.cleanup();
-    }
-  });
+    }));
 });
 
