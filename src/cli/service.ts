@@ -61,7 +61,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
   // A shared database (PostgreSQL) may have other instances: start as a follower, lead when granted.
   const target = config.databaseUrl ?? config.dbPath;
   const shared = isPostgresUrl(target);
-  const store = Store.open(target, shared ? { follower: true } : {});
+  const store = Store.open(target, shared ? { follower: true, onMaintenance: (message, level) => logger[level](message) } : {});
   let election: LeaderElection | undefined;
   /** The HTTP server once it listens: a lost leadership lets its answers (503 not-leader) go out before the exit. */
   let listening: Server | undefined;

@@ -22,6 +22,7 @@ import { StoreError, asStoreError } from './errors.js';
 import { WriterLock } from './writer-lock.js';
 import { dialectOf } from './sql.js';
 import { isPostgresUrl, openPostgres, type LeaderTerm, type PostgresBackend } from './pg/pg-store.js';
+import type { MaintenanceLevel } from './pg/redaction-vacuum.js';
 
 export * from './errors.js';
 export type { EntryRow, EntryFilter } from './log-store.js';
@@ -89,7 +90,11 @@ export class Store {
    * commit; read-only opens do neither and skip migrations. `follower` (PostgreSQL only) opens
    * writable without leading: the store writes nothing until tryLead succeeds.
    */
-  static open(file: string, options: OpenOptions & { follower?: boolean } = {}): Store {
+  /**
+   * `follower`: a PostgreSQL store that waits for leadership; `onMaintenance`: where PostgreSQL's
+   * background maintenance (VACUUM after a redaction) reports what an operator should know.
+   */
+  static open(file: string, options: OpenOptions & { follower?: boolean; onMaintenance?: (message: string, level: MaintenanceLevel) => void } = {}): Store {
     if (isPostgresUrl(file)) {
       const backend = openPostgres(file, options);
       try {

@@ -12,6 +12,7 @@ import { PgConnection } from './pg-connection.js';
 import { PgDb } from './pg-db.js';
 import { hasTable } from '../sql.js';
 import { redactedUrl } from './url.js';
+import type { MaintenanceLevel } from './redaction-vacuum.js';
 
 export { isPostgresUrl, redactedUrl } from './url.js';
 
@@ -90,11 +91,12 @@ export class PostgresBackend {
   /**
    * After a redaction: VACUUM removes the dead row versions that still hold the emptied leaf, so
    * that no snapshot can read them again and their space is reused. It runs on a session of its
-   * own, not on the store's path (on a large log it takes a while). Copies PostgreSQL already
-   * wrote to its WAL, archives and replicas age out with those: docs/operations.md.
+   * own, not on the store's path (on a large log it takes a while), and again until nothing is
+   * left (redaction-vacuum.ts). Copies PostgreSQL already wrote to its WAL, archives and replicas
+   * age out with those: docs/operations.md.
    */
   vacuumRedacted(): boolean {
-    this.db.send({ op: 'background', sql: 'VACUUM entries, entry_search' }, 'cannot start VACUUM');
+    this.db.send({ op: 'vacuum-redacted' }, 'cannot start VACUUM');
     return true;
   }
 
@@ -119,14 +121,14 @@ export class PostgresBackend {
  */
 export function openPostgres(
   url: string,
-  options: { readonly?: boolean; follower?: boolean; onMaintenanceError?: (message: string) => void } = {},
+  options: { readonly?: boolean; follower?: boolean; onMaintenance?: (message: string, level: MaintenanceLevel) => void } = {},
 ): PostgresBackend {
   let backend: PostgresBackend | undefined;
   const conn = PgConnection.open(url, {
     lockKey: SEQUENCER_LOCK_KEY,
     onEvent: (event) => {
       if (event.event === 'leadership-lost') backend?.leadershipLost(event.reason);
-      else (options.onMaintenanceError ?? ((m) => process.stderr.write(`evidence-ledger: PostgreSQL maintenance failed: ${m}\n`)))(`${event.sql}: ${event.message}`);
+      else (options.onMaintenance ?? ((m) => process.stderr.write(`evidence-ledger: PostgreSQL maintenance: ${m}\n`)))(event.message, event.level);
     },
   });
   const db = new PgDb(conn, redactedUrl(url));

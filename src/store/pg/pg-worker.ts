@@ -9,6 +9,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import pg from 'pg';
 import type { LeaderTermWire, Request, Response, WireError, WorkerData, WorkerEvent } from './protocol.js';
+import { vacuumUntilClean, type MaintenanceLevel } from './redaction-vacuum.js';
 
 const { url, flag, port, lockKey } = workerData as WorkerData;
 /** The sequencer's advisory lock: (key, this schema), so that logs in different schemas of one database lead apart. */
@@ -40,6 +41,8 @@ let lockProbe: NodeJS.Timeout | undefined;
 let term: LeaderTermWire | undefined;
 /** Set once leadership was held and lost: every later write is refused. */
 let lostReason: string | undefined;
+/** Set by close: maintenance stops retrying. */
+let closing = false;
 
 interface Cursor {
   name: string;
@@ -122,8 +125,8 @@ async function handle(req: Request): Promise<Response> {
       return { ok: true };
     case 'lead':
       return { ok: true, term: (await lead(req.holder, req.url, req.startedAt)) ?? null };
-    case 'background':
-      void background(req.sql);
+    case 'vacuum-redacted':
+      void vacuumRedacted();
       return { ok: true };
     case 'close':
       await shutdown();
@@ -262,21 +265,25 @@ function loseLeadership(reason: string): void {
   void l?.end().catch(() => {});
 }
 
-/** Runs `sql` on a session of its own, off the store's path: the main thread does not wait for it. */
-async function background(sql: string): Promise<void> {
+/** VACUUM after a redaction on a session of its own, off the store's path: the main thread does not wait for it. */
+async function vacuumRedacted(): Promise<void> {
   const client = newClient('maintenance');
+  const report = (message: string, level: MaintenanceLevel) => {
+    const event: WorkerEvent = { event: 'maintenance', message, level };
+    parentPort?.postMessage(event);
+  };
   try {
     await client.connect();
-    await client.query(sql);
+    await vacuumUntilClean(client, report, { stopped: () => closing });
   } catch (err) {
-    const event: WorkerEvent = { event: 'background-failed', sql, message: (err as Error).message };
-    parentPort?.postMessage(event);
+    report(`VACUUM after a redaction failed: ${(err as Error).message}`, 'warn');
   } finally {
     await client.end().catch(() => {});
   }
 }
 
 async function shutdown(): Promise<void> {
+  closing = true;
   if (lockProbe) clearInterval(lockProbe);
   for (const id of [...cursors.keys()]) await closeCursor(id).catch(() => {});
   const clients = [main, lock, ...idleCursorSessions];

@@ -4,6 +4,7 @@
  * late answer to a request that timed out is never taken for the next one's.
  */
 import type { MessagePort } from 'node:worker_threads';
+import type { MaintenanceLevel } from './redaction-vacuum.js';
 
 export type Params = readonly unknown[];
 
@@ -23,8 +24,8 @@ export type Request =
   | { op: 'cursor-close'; cursor: number }
   /** Tries to become the only sequencer (see Store.tryLead). */
   | { op: 'lead'; holder: string; url: string | null; startedAt: string }
-  /** Starts maintenance (VACUUM) on a session of its own and answers at once; the outcome comes as an event. */
-  | { op: 'background'; sql: string }
+  /** Starts VACUUM after a redaction (redaction-vacuum.ts) on a session of its own and answers at once; what happens comes as events. */
+  | { op: 'vacuum-redacted' }
   | { op: 'close' };
 
 export interface WireError {
@@ -46,7 +47,7 @@ export interface LeaderTermWire {
 }
 
 /** What the worker tells the main thread unasked (on the worker's parent port). */
-export type WorkerEvent = { event: 'leadership-lost'; reason: string } | { event: 'background-failed'; sql: string; message: string };
+export type WorkerEvent = { event: 'leadership-lost'; reason: string } | { event: 'maintenance'; message: string; level: MaintenanceLevel };
 
 export interface WorkerData {
   url: string;
