@@ -10,6 +10,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { LedgerApiError, LedgerClient, LedgerNetworkError, NOT_LEADER_TYPE, backoffPolicy, type EvidenceRecord } from '../../src/sdk/index.js';
 import { endpointKey } from '../../src/sdk/endpoints.js';
 import { rotation } from '../support/ledger.js';
@@ -289,5 +290,74 @@ describe('the SDK across several instances of one log', () => {
 
   it('refuses an empty list of instances', () => {
     expect(() => new LedgerClient({ url: [], token: TOKEN })).toThrow(/no ledger instance/);
+  });
+});
+
+describe('failover properties (fetch injected: any sequence of answers)', () => {
+  type Step = { kind: 'ok' } | { kind: 'silent' } | { kind: 'busy' } | { kind: 'refused' } | { kind: 'notLeader'; leader?: string };
+  const OUTSIDERS = ['http://evil.test', 'http://i0.test.evil.test', 'https://i0.test', 'http://i0.test:8080', 'http://i0.test/elsewhere'];
+
+  it('only configured instances are asked, one round at most between waits, within the budget, with one key and body', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 1, max: 10 }),
+        fc.array(
+          fc.oneof(
+            fc.constant<Step>({ kind: 'ok' }),
+            fc.constant<Step>({ kind: 'silent' }),
+            fc.constant<Step>({ kind: 'busy' }),
+            fc.constant<Step>({ kind: 'refused' }),
+            fc.record({ kind: fc.constant('notLeader' as const), leader: fc.option(fc.oneof(fc.constantFrom(...OUTSIDERS), fc.nat(3).map((i) => `HTTP://I${i}.test/`)), { nil: undefined }) }),
+          ),
+          { maxLength: 14 },
+        ),
+        async (n, maxAttempts, steps) => {
+          const configured = Array.from({ length: n }, (_, i) => `http://i${i}.test`);
+          const events: ({ url: string; key: string | null; body: unknown } | 'wait')[] = [];
+          let next = 0;
+          const fakeFetch: typeof fetch = async (input, init) => {
+            events.push({ url: String(input), key: new Headers(init?.headers).get('Idempotency-Key'), body: init?.body });
+            const step: Step = steps[next++] ?? { kind: 'ok' };
+            if (step.kind === 'silent') throw new TypeError('fetch failed');
+            if (step.kind === 'ok') return new Response(JSON.stringify({ index: 0, leafHash: '', leaf: '', entry: {} }), { status: 201 });
+            if (step.kind === 'refused') return new Response(JSON.stringify({ type: 'about:blank', title: 'Bad Request', status: 400, detail: 'no' }), { status: 400 });
+            const body = step.kind === 'busy' ? { type: 'urn:evidence-ledger:problem:queue-full', status: 503 } : { type: NOT_LEADER_TYPE, status: 503, ...(step.leader ? { leader: step.leader } : {}) };
+            return new Response(JSON.stringify({ title: 'Service Unavailable', detail: 'x', ...body }), { status: 503, headers: { 'Retry-After': '1' } });
+          };
+          const c = new LedgerClient({
+            url: configured,
+            token: TOKEN,
+            fetch: fakeFetch,
+            retry: backoffPolicy({ maxAttempts, baseDelayMs: 1 }),
+            sleep: async () => void events.push('wait'),
+          });
+          await c.post(record(1), { idempotencyKey: 'k' }).catch(() => undefined);
+          const requests = events.filter((e) => e !== 'wait');
+          expect(requests.length).toBeLessThanOrEqual(maxAttempts);
+          for (const r of requests) {
+            expect(configured.map((u) => `${u}/v1/entries`)).toContain(r.url);
+            expect(r.key).toBe('k');
+            expect(r.body).toBe(requests[0]!.body);
+          }
+          // Between two waits, every instance is asked at most once; and a wait comes only before
+          // going back to an instance already asked since the last one.
+          let round = new Set<string>();
+          let previous = new Set<string>();
+          let waited = false;
+          for (const e of events) {
+            if (e === 'wait') {
+              [previous, round, waited] = [round, new Set(), true];
+              continue;
+            }
+            expect(round.has(e.url)).toBe(false);
+            if (waited) expect(previous.has(e.url)).toBe(true);
+            waited = false;
+            round.add(e.url);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
