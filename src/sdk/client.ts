@@ -1,8 +1,9 @@
 /**
  * A client for posting systems (secret managers, CI steps): typed records, one Idempotency-Key
  * per logical post reused by every retry, retries on 429/503/network errors that honour
- * Retry-After (retry.ts), and optional receipt verification (receipt.ts). Runs wherever
- * `fetch` and Web Crypto's randomUUID exist: Node 20+ and browsers. Imports only pure modules.
+ * Retry-After (retry.ts), failover between the instances of one log (endpoints.ts), and
+ * optional receipt verification (receipt.ts). Runs wherever `fetch` and Web Crypto's randomUUID
+ * exist: Node 20+ and browsers. Imports only pure modules.
  */
 import type { Crypto } from '../crypto/types.js';
 import { nobleCrypto } from '../crypto/noble.js';
@@ -11,6 +12,7 @@ import { validateRecord, type EvidenceRecord } from '../evidence/index.js';
 import type { Checkpoint } from '../note/index.js';
 import { LedgerApiError, LedgerNetworkError, ReceiptError, RecordInvalidError, type Problem } from './errors.js';
 import { checkInclusion, checkReceiptLeaf, openTrustedCheckpoint, type AppendedEntry } from './receipt.js';
+import { Endpoints } from './endpoints.js';
 import { backoffPolicy, type RetryPolicy } from './retry.js';
 
 export interface VerifyOptions {
@@ -23,8 +25,14 @@ export interface VerifyOptions {
 }
 
 export interface LedgerClientOptions {
-  /** The ledger's base URL, e.g. https://ledger.example.com */
-  url: string;
+  /**
+   * The ledger's base URL, e.g. https://ledger.example.com; or the base URLs of several instances
+   * of one log (a PostgreSQL leader and its followers), in the order to try them. A write a
+   * follower refuses goes to the leader it names if that is one of these, else to the next one;
+   * so does any request that gets no answer. Requests start at the instance that last accepted a
+   * write. The leader a follower names is never contacted unless it is listed here.
+   */
+  url: string | readonly string[];
   /** A writer token (elt_writer_...). */
   token: string;
   retry?: RetryPolicy;
@@ -38,8 +46,11 @@ export interface LedgerClientOptions {
   crypto?: Crypto;
   sleep?: (ms: number) => Promise<void>;
   newIdempotencyKey?: () => string;
-  /** Told before each wait: for logs and tests. */
-  onRetry?: (info: { attempt: number; delayMs: number; status?: number; error?: unknown }) => void;
+  /**
+   * Told before each retry: for logs and tests. `url` is the instance the next attempt goes to;
+   * `delayMs` is 0 when it moves at once to an instance not yet asked since the last wait.
+   */
+  onRetry?: (info: { attempt: number; delayMs: number; url: string; status?: number; error?: unknown }) => void;
 }
 
 export interface PostOptions {
@@ -61,12 +72,14 @@ interface Answer {
   headers: Headers;
   text: string;
   attempts: number;
+  /** Which configured instance answered (an index into Endpoints.urls). */
+  endpoint: number;
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export class LedgerClient {
-  private readonly base: string;
+  private readonly endpoints: Endpoints;
   private readonly retry: RetryPolicy;
   private readonly fetch: typeof fetch;
   private readonly crypto: Crypto;
@@ -74,7 +87,7 @@ export class LedgerClient {
   private readonly newKey: () => string;
 
   constructor(private readonly options: LedgerClientOptions) {
-    this.base = options.url.replace(/\/+$/, '');
+    this.endpoints = new Endpoints(options.url);
     this.retry = options.retry ?? backoffPolicy();
     this.fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
     this.crypto = options.crypto ?? nobleCrypto;
@@ -117,28 +130,29 @@ export class LedgerClient {
     if (records.length !== receipts.length) throw new ReceiptError('RECORD_MISMATCH', `${records.length} records sent, ${receipts.length} entries returned`);
     const hashes = receipts.map((r, i) => checkReceiptLeaf(this.crypto, records[i]!, r));
     const last = Math.max(...receipts.map((r) => r.index));
-    const { note, checkpoint } = await this.checkpointCovering(last, verify);
+    const { note, checkpoint, endpoint } = await this.checkpointCovering(last, verify);
     for (const [i, r] of receipts.entries()) {
-      const proof = JSON.parse((await this.send('GET', `/v1/proofs/inclusion?index=${r.index}&treeSize=${checkpoint.size}`)).text) as { proof: string[] };
+      // Asked of the instance that served the checkpoint: a follower a few ms behind may not know its size yet.
+      const proof = JSON.parse((await this.send('GET', `/v1/proofs/inclusion?index=${r.index}&treeSize=${checkpoint.size}`, undefined, undefined, endpoint)).text) as { proof: string[] };
       checkInclusion(this.crypto, hashes[i]!, r.index, checkpoint, proof.proof);
     }
     const verified = { checkpoint: note, treeSize: checkpoint.size, rootHash: toHex(checkpoint.rootHash) };
     return receipts.map((r) => ({ ...r, verified }));
   }
 
-  private async checkpointCovering(index: number, verify: VerifyOptions): Promise<{ note: string; checkpoint: Checkpoint }> {
+  private async checkpointCovering(index: number, verify: VerifyOptions): Promise<{ note: string; checkpoint: Checkpoint; endpoint: number }> {
     const deadline = Date.now() + (verify.timeoutMs ?? 15_000);
     for (let wait = 100; ; wait = Math.min(wait * 2, 1000)) {
-      let note: string | undefined;
+      let answer: Answer | undefined;
       try {
-        note = await this.checkpoint();
+        answer = await this.send('GET', '/v1/checkpoint');
       } catch (err) {
         // 404 until the very first checkpoint is signed.
         if (!(err instanceof LedgerApiError && err.status === 404)) throw err;
       }
-      if (note !== undefined) {
-        const checkpoint = openTrustedCheckpoint(this.crypto, note, verify.verifierKey, verify.origin);
-        if (checkpoint.size > index) return { note, checkpoint };
+      if (answer !== undefined) {
+        const checkpoint = openTrustedCheckpoint(this.crypto, answer.text, verify.verifierKey, verify.origin);
+        if (checkpoint.size > index) return { note: answer.text, checkpoint, endpoint: answer.endpoint };
       }
       if (Date.now() + wait > deadline) throw new ReceiptError('CHECKPOINT_TIMEOUT', `no signed checkpoint covered entry ${index} within ${verify.timeoutMs ?? 15_000} ms`);
       await this.sleep(wait);
@@ -157,17 +171,29 @@ export class LedgerClient {
     });
   }
 
-  /** One request, retried by the policy; resolves with a 2xx answer or throws. */
-  private async send(method: string, path: string, body?: string, idempotencyKey?: string): Promise<Answer> {
+  /**
+   * One request, retried by the policy; resolves with a 2xx answer or throws. Every attempt, on
+   * whichever instance, carries the same body and Idempotency-Key, so a write lands at most once
+   * (the instances share the idempotency table through their database). An attempt moves at once
+   * to an instance not yet asked since the last wait; coming back to one waits as the policy says
+   * (Retry-After, backoff): at most one round of the instances between waits, and the policy's
+   * attempt budget counts every attempt on every instance.
+   */
+  private async send(method: string, path: string, body?: string, idempotencyKey?: string, from?: number): Promise<Answer> {
     const headers: Record<string, string> = { Authorization: `Bearer ${this.options.token}`, Accept: 'application/json, text/plain;q=0.9' };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     if (idempotencyKey !== undefined) headers['Idempotency-Key'] = idempotencyKey;
+    const urls = this.endpoints.urls;
+    const askedSinceWait = new Set<number>();
+    const first = from ?? this.endpoints.start();
+    let at = first;
     for (let attempt = 1; ; attempt++) {
+      askedSinceWait.add(at);
       let response: Response | undefined;
       let text = '';
       let error: unknown;
       try {
-        response = await this.fetch(`${this.base}${path}`, {
+        response = await this.fetch(`${urls[at]}${path}`, {
           method,
           headers,
           ...(body !== undefined ? { body } : {}),
@@ -178,17 +204,28 @@ export class LedgerClient {
         error = err;
         response = undefined;
       }
-      if (response && response.ok) return { status: response.status, headers: response.headers, text, attempts: attempt };
+      if (response && response.ok) {
+        // Where the next request starts (a read moves only off an instance that did not answer).
+        this.endpoints.succeeded(at, first);
+        return { status: response.status, headers: response.headers, text, attempts: attempt, endpoint: at };
+      }
       const outcome = response
         ? { attempt, status: response.status, headers: response.headers, nowMs: Date.now() }
         : { attempt, error, nowMs: Date.now() };
       const decision = this.retry(outcome);
       if (!decision.retry) {
-        if (!response) throw new LedgerNetworkError(`${method} ${path}: no answer after ${attempt} attempts: ${(error as Error)?.message ?? error}`, attempt, { cause: error });
+        const where = urls.length > 1 ? ` (last at ${urls[at]})` : '';
+        if (!response) throw new LedgerNetworkError(`${method} ${path}: no answer after ${attempt} attempts${where}: ${(error as Error)?.message ?? error}`, attempt, { cause: error });
         throw new LedgerApiError(response.status, parseProblem(text), attempt);
       }
-      this.options.onRetry?.({ attempt, delayMs: decision.delayMs, ...(response ? { status: response.status } : { error }) });
-      await this.sleep(decision.delayMs);
+      const next = this.endpoints.next(at, response ? { answered: true, problem: parseProblem(text) } : { answered: false });
+      const waits = askedSinceWait.has(next);
+      this.options.onRetry?.({ attempt, delayMs: waits ? decision.delayMs : 0, url: urls[next]!, ...(response ? { status: response.status } : { error }) });
+      if (waits) {
+        await this.sleep(decision.delayMs);
+        askedSinceWait.clear();
+      }
+      at = next;
     }
   }
 }

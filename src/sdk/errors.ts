@@ -9,6 +9,8 @@ export interface Problem {
   instance?: string;
   field?: string;
   errors?: { field: string; message: string }[];
+  /** On a `not-leader` answer: the URL the leader advertised, when it set one. */
+  leader?: string;
 }
 
 /** The ledger answered with an error that retrying will not fix (or retries ran out). */

@@ -4,6 +4,7 @@
  * Pure: no server code, no Node built-ins; runs in Node 20+ and browsers.
  */
 export { LedgerClient, type LedgerClientOptions, type PostOptions, type Receipt, type VerifyOptions } from './client.js';
+export { NOT_LEADER_TYPE } from './endpoints.js';
 export { backoffPolicy, retryAfterMs, retryAlso, DEFAULT_RETRY_STATUSES, type AttemptOutcome, type BackoffOptions, type RetryDecision, type RetryPolicy } from './retry.js';
 export { LedgerApiError, LedgerNetworkError, ReceiptError, RecordInvalidError, type Problem, type ReceiptErrorCode } from './errors.js';
 export { checkInclusion, checkReceiptLeaf, openTrustedCheckpoint, type AppendedEntry } from './receipt.js';
