@@ -1,5 +1,5 @@
 /**
- * `ledger post --url URL --token TOKEN FILE|-`: posts evidence records from a file or stdin
+ * `ledger post --url URL [--url URL ...] --token TOKEN FILE|-`: posts evidence records from a file or stdin
  * (one JSON record, a JSON array, or JSON lines) through the SDK, in batches of up to 1,000
  * (POST /v1/entries/batch, all or none each), one Idempotency-Key per batch reused by its
  * retries. Prints one JSON line per entry: {"index", "leafHash", "replayed"}.
@@ -33,6 +33,11 @@ export function parseRecordsInput(text: string): unknown[] {
     });
 }
 
+/** A repeatable option's values, in order. */
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
 function batchSize(value: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value) || n < 1 || n > MAX_BATCH) throw new InvalidArgumentError(`must be 1 to ${MAX_BATCH}`);
@@ -40,7 +45,7 @@ function batchSize(value: string): number {
 }
 
 interface PostCommandOptions {
-  url: string;
+  url: string[];
   token?: string;
   batchSize: number;
   key?: string;
@@ -51,7 +56,7 @@ export function postCommand(): Command {
   return new Command('post')
     .description('post evidence records (one JSON record, a JSON array or JSON lines) from FILE or - (stdin)')
     .argument('<file>', 'the records, or - for stdin')
-    .requiredOption('--url <url>', 'the ledger, e.g. https://ledger.example.com')
+    .requiredOption('--url <url>', 'the ledger, e.g. https://ledger.example.com; repeat it for each instance of one log (PostgreSQL leader and followers: a follower\'s refusal is followed only to a listed instance)', collect)
     .option('--token <token>', 'a writer token (default: $LEDGER_TOKEN, which keeps it out of the process list)')
     .option('--batch-size <n>', `records per request, 1 to ${MAX_BATCH}`, batchSize, MAX_BATCH)
     .option('--key <prefix>', 'Idempotency-Key prefix: batch N is sent as <prefix>-N, so rerunning the same input after a failure appends nothing twice')
@@ -71,8 +76,8 @@ export function postCommand(): Command {
         url: opts.url,
         token,
         ...(opts.verifierKey ? { verify: { verifierKey: opts.verifierKey } } : {}),
-        onRetry: ({ attempt, delayMs, status, error }) =>
-          process.stderr.write(`ledger post: attempt ${attempt} ${status ? `answered ${status}` : `failed (${(error as Error)?.message ?? error})`}; retrying in ${delayMs} ms\n`),
+        onRetry: ({ attempt, delayMs, url, status, error }) =>
+          process.stderr.write(`ledger post: attempt ${attempt} ${status ? `answered ${status}` : `failed (${(error as Error)?.message ?? error})`}; retrying at ${url} in ${delayMs} ms\n`),
       });
       let posted = 0;
       for (let start = 0, n = 1; start < records.length; start += opts.batchSize, n++) {

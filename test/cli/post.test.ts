@@ -2,6 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../scripts/bench-server.js';
 import { ServerProcess } from '../../scripts/harness-server.js';
 import { parseRecordsInput } from '../../src/cli/post.js';
 import { validExamples } from '../evidence/examples.js';
@@ -66,6 +67,18 @@ describe('ledger post', () => {
     const run = await runCli(['post', '--url', url, '--token', token, '--batch-size', '2', '-'], input);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/batch 2 \(records 3 to 3\) was not posted.*environment.*2 records before it were posted/);
+    expect(await size()).toBe(before + 2);
+  });
+
+  it('takes --url once per instance: an instance that does not answer is passed over, and the records land once', async () => {
+    // A port nothing listens on: connection refused.
+    const dead = `http://127.0.0.1:${await freePort()}`;
+    const before = await size();
+    const run = await runCli(['post', '--url', dead, '--url', url, '--token', token, '-'], JSON.stringify([record(30), record(31)]));
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain(`attempt 1 failed`);
+    expect(run.stderr).toContain(`retrying at ${url} in 0 ms`);
+    expect(run.stdout.trim().split('\n').map((l) => JSON.parse(l).index)).toEqual([before, before + 1]);
     expect(await size()).toBe(before + 2);
   });
 
