@@ -69,6 +69,15 @@ describe('hostile input', () => {
     }
   });
 
+  it('names a batch record that is not an object as records.<i>, without a trailing dot', async () => {
+    const res = await request(t.app)
+      .post('/v1/entries/batch')
+      .set({ Authorization: `Bearer ${t.tokens.writer}` })
+      .send({ records: [rotation(1), null] });
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ field: 'records.1', errors: [{ field: 'records.1' }] });
+  });
+
   it('answers 400 for a listing time or a token expiry in the year 10000', async () => {
     const from = await request(t.app).get('/v1/entries').query({ from: '9999-12-31T23:00:00-02:00' }).set(auth());
     expect(from.status).toBe(400);
