@@ -135,7 +135,9 @@ describe('ledger verify and ledger report', () => {
   it('says PROVISIONAL plainly for an open period', async () => {
     const { code, out } = await verifyText(`period=2026-Q3&controlId=${C}`);
     expect(code).toBe(0);
-    expect(out).toContain('PROVISIONAL: period 2026-Q3 is still open');
+    expect(out).toContain(
+      'PROVISIONAL: period 2026-Q3 is still open; entries are proved against the latest checkpoint, not a close, and more may arrive before it closes (none can change)',
+    );
     expect(out).toContain('(PROVISIONAL, as of 2026-09-25T00:00:00.000Z)');
   });
 
