@@ -15,6 +15,7 @@ export interface Cluster {
 export function findServerBinaries(): { dir: string; reason?: undefined } | { dir?: undefined; reason: string };
 export function serverUserPrefix(): (ServerUser & { reason?: undefined }) | { reason: string };
 export function freePort(): number;
+export function devClusterPort(setting: string | undefined, isFree: (port: number) => boolean, pickFree?: () => number): number;
 export function initCluster(cluster: Cluster): string;
 export function clusterRunning(cluster: Cluster): boolean;
 export function startCluster(cluster: Cluster & { port?: number }): number;

@@ -74,6 +74,18 @@ export function freePort() {
   return port;
 }
 
+/**
+ * The port a new development cluster listens on, from PG_DEV_PORT: unset, 54329; 0, a free one (as
+ * PORT=0 means for the ledger); a port that is taken, a free one too. Throws for anything else.
+ */
+export function devClusterPort(setting, isFree, pickFree = freePort) {
+  if (setting !== undefined && (!/^\d{1,5}$/.test(setting) || Number(setting) > 65535)) {
+    throw new Error(`PG_DEV_PORT must be a port number from 0 to 65535 (0: a free one), not ${JSON.stringify(setting)}`);
+  }
+  const wanted = setting === undefined ? 54329 : Number(setting);
+  return wanted !== 0 && isFree(wanted) ? wanted : pickFree();
+}
+
 function run(user, command, args, what) {
   const [program, ...rest] = [...user.prefix, command, ...args];
   const r = spawnSync(program, rest, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });

@@ -8,14 +8,14 @@
  *   npm run pg:dev -- stop      stop it
  *   npm run pg:dev -- status    say whether it runs, and its URL
  *
- * PG_DEV_PORT chooses the port when the cluster is created (default 54329, else a free one).
+ * PG_DEV_PORT chooses the port when the cluster is created (default 54329, else a free one; 0: a free one).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { clusterRunning, clusterUrl, findServerBinaries, freePort, initCluster, serverUserPrefix, startCluster, stopCluster } from './pg-cluster.mjs';
+import { clusterRunning, clusterUrl, devClusterPort, findServerBinaries, initCluster, serverUserPrefix, startCluster, stopCluster } from './pg-cluster.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DIR = path.join(ROOT, 'data', 'pg');
@@ -60,8 +60,12 @@ if (!created) {
   if (user.prefix.length > 0 && spawnSync(user.prefix[0], [...user.prefix.slice(1), 'test', '-x', path.dirname(DIR)]).status !== 0) {
     fail(`the postgres user cannot reach ${DIR} (a parent folder is closed to it); run from a checkout it can read`);
   }
-  const wanted = Number(process.env.PG_DEV_PORT ?? 54329);
-  const port = portIsFree(wanted) ? wanted : freePort();
+  let port;
+  try {
+    port = devClusterPort(process.env.PG_DEV_PORT, portIsFree);
+  } catch (err) {
+    fail(err.message);
+  }
   const password = initCluster(cluster);
   writeFileSync(SETTINGS_FILE, JSON.stringify({ port, password }), { mode: 0o600 });
 }

@@ -18,6 +18,7 @@ import {
   type CheckpointVerdict,
   type EntryVerdict,
   type TlogProofReport,
+  verifierKeyText,
 } from '../src/verify/index.js';
 
 /** Longest stretch of checking between two yields to the browser: one frame at 60 Hz. */
@@ -77,12 +78,12 @@ export function detectKind(start: string): InputKind {
   return 'bundle';
 }
 
-/** The auditor's key, read as `--key` reads it; a key that does not parse is refused, not verified against. */
+/** The auditor's key, read as `--key` reads it (the key, or GET /v1/key's JSON); a key that does not parse is refused, not verified against. */
 export function readKey(c: Crypto, text: string): VerifierKey {
   const trimmed = text.trim();
   if (trimmed === '') throw new InputError('key', 'paste the ledger verifier key (name+hex8+base64)');
   try {
-    return parseVerifierKey(c, trimmed);
+    return parseVerifierKey(c, verifierKeyText(trimmed));
   } catch (err) {
     throw new InputError('key', `not a verifier key: ${err instanceof Error ? err.message : String(err)}`);
   }

@@ -8,6 +8,7 @@ import type { Readable } from 'node:stream';
 import { CommanderError } from 'commander';
 import { nodeCrypto } from '../crypto/node.js';
 import { parseVerifierKey, parseWitnessPolicy, type VerifierKey, type WitnessPolicy } from '../note/index.js';
+import { verifierKeyText } from '../verify/key-text.js';
 
 /** Exit codes (contract: 0 only when everything holds). */
 export const EXIT_OK = 0;
@@ -167,31 +168,13 @@ export function readPolicyArgument(file: string): WitnessPolicy {
 }
 
 /**
- * The key text in `text`: the text itself, or the `verifierKey` member of the JSON object that
- * `GET /v1/key` answers (so `curl …/v1/key > ledger.vkey` works as the README suggests).
- */
-function keyText(text: string): string {
-  const trimmed = text.trim();
-  if (!trimmed.startsWith('{')) return trimmed;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(trimmed);
-  } catch {
-    throw new Error('it looks like JSON but does not parse');
-  }
-  const key = (parsed as { verifierKey?: unknown } | null)?.verifierKey;
-  if (typeof key !== 'string') throw new Error('it is JSON without a "verifierKey" string (as GET /v1/key answers)');
-  return key.trim();
-}
-
-/**
  * `--key`: {@link KEY_FORMS} (surrounding whitespace ignored). The key is what the auditor
  * obtained independently; nothing in the input replaces it.
  */
 export function readKeyArgument(value: string): VerifierKey {
   const attempt = (text: string): VerifierKey | Error => {
     try {
-      return parseVerifierKey(nodeCrypto, keyText(text));
+      return parseVerifierKey(nodeCrypto, verifierKeyText(text));
     } catch (err) {
       return err as Error;
     }

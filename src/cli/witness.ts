@@ -6,16 +6,20 @@ import { Command } from 'commander';
 import { nodeCrypto } from '../crypto/node.js';
 import { toBase64, toHex } from '../crypto/bytes.js';
 import { formatCosignerKey, generateCosignerKey, parseVerifierKey, verifierKeyOf, type VerifierKey } from '../note/index.js';
+import { verifierKeyText } from '../verify/key-text.js';
 import { readWitnessKey, writeWitnessKey } from '../witness/witness-key.js';
 import type { WitnessState } from '../witness/witness-state.js';
 
 /** The witness's state file (SQLite) and server load only when a command needs them: --help stays fast. */
 const witnessState = async () => (await import('../witness/witness-state.js')).WitnessState;
 
-function fail(message: string): never {
+function fail(message: string, code = 1): never {
   process.stderr.write(`ledger witness: ${message}\n`);
-  process.exit(1);
+  process.exit(code);
 }
+
+/** A usage error exits 2, as with every other command. */
+const usage = (message: string): never => fail(message, 2);
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -47,17 +51,18 @@ export function witnessCommand(): Command {
     .description('serve POST /add-checkpoint and GET /<sha256 hex of origin>/checkpoint')
     .requiredOption('--key <file>', 'the witness key file (from witness keygen)')
     .requiredOption('--db <file>', 'the witness state file (SQLite; created if missing)')
-    .requiredOption('--log <vkey>', 'a log verifier key to witness (repeatable); its name is the log origin', collect, [] as string[])
+    .requiredOption('--log <vkey>', 'a log verifier key to witness, or the JSON GET /v1/key answers (repeatable); its name is the log origin', collect, [] as string[])
     .option('--port <port>', 'port to listen on (0: any free one)', '7380')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .action(async (opts: { key: string; db: string; log: string[]; port: string; host: string }) => {
-      if (!/^[0-9]{1,5}$/.test(opts.port) || Number(opts.port) > 65535) fail(`--port must be a number from 0 to 65535, got ${opts.port}`);
-      if (opts.log.length === 0) fail('give at least one --log <verifier key>');
+      if (!/^[0-9]{1,5}$/.test(opts.port) || Number(opts.port) > 65535) usage(`--port must be a number from 0 to 65535, got ${opts.port}`);
+      if (opts.log.length === 0) usage('give at least one --log <verifier key>');
       const logs: VerifierKey[] = opts.log.map((text) => {
         try {
-          return parseVerifierKey(nodeCrypto, text.trim());
+          // The key text, or the JSON GET /v1/key answers (the README's `--log "$(cat ledger.vkey)"`).
+          return parseVerifierKey(nodeCrypto, verifierKeyText(text));
         } catch (err) {
-          return fail(`--log ${text}: ${(err as Error).message}`);
+          return usage(`--log ${text}: ${(err as Error).message}; give the log's verifier key (<name>+<hex8>+<base64>) or the JSON GET /v1/key answers`);
         }
       });
       let loaded;

@@ -60,7 +60,8 @@ function batchRecords(body: unknown): unknown[] {
 function prepareRecord(input: unknown, prefix: string): PreparedRecord {
   const result = validateRecord(input);
   if (!result.ok) {
-    const errors = result.problems.map((p) => ({ field: prefix + p.field, message: p.message }));
+    // A problem with the whole record (field '') is at `records.<i>`, not `records.<i>.`.
+    const errors = result.problems.map((p) => ({ field: p.field === '' ? prefix.replace(/\.$/, '') : prefix + p.field, message: p.message }));
     const first = errors[0]!;
     throw badRequest(`invalid evidence record: ${first.message}`, first.field, errors);
   }

@@ -22,7 +22,11 @@ export interface PeriodAnchor {
   firstIndex: number;
 }
 
-export function periodAnchor(ledger: Ledger, period: Period): PeriodAnchor {
+/**
+ * `field` is the request's name for the period, for the 404/409 problems: `period` (bundles,
+ * reports, samples) unless the caller says otherwise (`id` in `GET /v1/periods/{id}`).
+ */
+export function periodAnchor(ledger: Ledger, period: Period, field = 'period'): PeriodAnchor {
   const store = ledger.store;
   const close = store.periods.get(period.id);
   if (close) {
@@ -36,8 +40,10 @@ export function periodAnchor(ledger: Ledger, period: Period): PeriodAnchor {
   try {
     ledger.periods.view(period); // throws: 404 before the first entry, 409 while not closed
   } catch (err) {
-    if (!(err instanceof LedgerError && err.code === 'PERIOD_OPEN' && period.end > now)) throw err;
-    open = err;
+    if (!(err instanceof LedgerError)) throw err;
+    const named = err.field === undefined || err.field === field ? err : new LedgerError(err.code, err.message, field, { cause: err });
+    if (!(named.code === 'PERIOD_OPEN' && period.end > now)) throw named;
+    open = named;
   }
   // The latest checkpoint as served: with witnesses, the newest one with the quorum, else the newest signed.
   const latest = ledger.checkpointToServe() ?? ledger.checkpointToServe('signed');
@@ -49,7 +55,7 @@ export function periodAnchor(ledger: Ledger, period: Period): PeriodAnchor {
 
 /** `GET /v1/periods/{id}`: the close, or while open the provisional view (contract version 1.1). */
 export function periodView(ledger: Ledger, period: Period): PeriodCloseView & { provisional?: true } {
-  const anchor = periodAnchor(ledger, period);
+  const anchor = periodAnchor(ledger, period, 'id');
   if (!anchor.provisional) return ledger.periods.view(period);
   const treeSize = anchor.checkpoint.treeSize;
   const prev = ledger.store.periods.latestOfKind(period.kind, formatTimestamp(period.end));

@@ -91,7 +91,13 @@ export class ProofService {
     if (!checkpoint) throw new LedgerError('NOT_FOUND', `no checkpoint was signed at size ${size}`, 'treeSize');
     const entry = this.store.log.entry(index);
     if (!entry) throw new LedgerError('NOT_FOUND', `no entry ${index}`, 'index');
-    if (index >= size) throw new LedgerError('OUT_OF_RANGE', `entry ${index} is not in the tree of size ${size}`, 'treeSize');
+    if (index >= size) {
+      // Without treeSize: an entry just appended, which the next checkpoint (within one interval) covers.
+      if (treeSize === undefined) {
+        throw new LedgerError('OUT_OF_RANGE', `entry ${index} is not covered by the latest checkpoint (size ${size}) yet; retry in a moment`, 'index');
+      }
+      throw new LedgerError('OUT_OF_RANGE', `entry ${index} is not in the tree of size ${size}`, 'treeSize');
+    }
     const proof = this.withNodes((reader) => inclusionProof(this.c, index, size, reader));
     return formatTlogProof({ index, proof, checkpointNote: this.served ? this.served.note(checkpoint) : checkpoint.note, extra: entry.leaf });
   }

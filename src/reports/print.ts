@@ -8,7 +8,7 @@ function table(header: string[], rows: string[][]): string {
 }
 
 function anchorLine(r: { provisional: boolean; asOf: string; anchor: { treeSize: number; rootHash: string } }): string {
-  const kind = r.provisional ? 'PROVISIONAL (period still open), latest checkpoint' : 'period close';
+  const kind = r.provisional ? 'latest checkpoint (PROVISIONAL: the period is still open)' : 'period close';
   return `as of ${r.asOf}; anchored at the ${kind}: tree size ${r.anchor.treeSize}, root ${r.anchor.rootHash}\n`;
 }
 

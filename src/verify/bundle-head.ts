@@ -11,6 +11,7 @@ import { formatVerifierKey, type VerifierKey, type WitnessPolicy } from '../note
 import { formatTimestamp, parsePeriodId } from '../evidence/index.js';
 import { BUNDLE_FORMAT, BUNDLE_VERSION, bundleHeadSchema, type BundleHead } from './bundle-format.js';
 import { checkWitnesses, messageOf, readVerifierKey, verifyCheckpointText } from './checkpoint.js';
+import { problemAnswerOf } from './saved-answer.js';
 import type { TrustedTree } from './entry-checks.js';
 import { problem, proofProblem, type Problem } from './report.js';
 
@@ -68,6 +69,11 @@ function parseHead(bundle: unknown, problems: Problem[]): BundleHead | null {
     return null;
   }
   const { entries: _entries, ...rest } = bundle as Record<string, unknown>;
+  const saved = rest.format === undefined ? problemAnswerOf(rest, 'an evidence bundle') : undefined;
+  if (saved) {
+    problems.push(problem('BAD_SHAPE', saved));
+    return null;
+  }
   if (rest.format !== BUNDLE_FORMAT || rest.version !== BUNDLE_VERSION) {
     problems.push(
       problem(

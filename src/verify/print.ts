@@ -48,7 +48,7 @@ export function summaryText(s: BundleSummary): string {
   ];
   if (s.period) lines.splice(1, 0, `period: ${s.period} (entries proved against its close checkpoint)`);
   if (s.provisional) {
-    lines.splice(1, s.period ? 1 : 0, `PROVISIONAL: period ${s.period ?? '?'} is still open; entries are proved against the latest checkpoint, not a close, and may still change`);
+    lines.splice(1, s.period ? 1 : 0, `PROVISIONAL: period ${s.period ?? '?'} is still open; entries are proved against the latest checkpoint, not a close, and more may arrive before it closes (none can change)`);
   }
   if (s.control) lines.splice(lines.length - 1, 0, ...controlLines(s.control));
   return `${lines.join('\n')}\n`;

@@ -12,6 +12,7 @@ import { leafHash, verifyInclusion } from '../merkle/index.js';
 import { decodeLeaf, type EntryEnvelope } from '../evidence/index.js';
 import { parseTlogProof, type VerifierKey, type WitnessPolicy } from '../note/index.js';
 import { messageOf, verifyCheckpointText } from './checkpoint.js';
+import { problemAnswerIn } from './saved-answer.js';
 import { problem, proofProblem, type Problem, type TreeHead } from './report.js';
 
 export interface TlogProofReport {
@@ -38,7 +39,7 @@ export function verifyTlogProofText(
   try {
     parsed = parseTlogProof(text);
   } catch (err) {
-    report.problems.push(problem('BAD_SHAPE', `not a C2SP tlog-proof: ${messageOf(err)}`));
+    report.problems.push(problem('BAD_SHAPE', problemAnswerIn(text, 'a C2SP tlog-proof') ?? `not a C2SP tlog-proof: ${messageOf(err)}`));
     return report;
   }
   report.index = parsed.index;

@@ -158,6 +158,24 @@ describe('streaming the file and slicing the work for the browser', () => {
   });
 });
 
+describe('the key as an auditor saved it', () => {
+  it('takes the JSON GET /v1/key answers (`curl …/v1/key > ledger.vkey`, pasted), as --key takes that file', async () => {
+    const saved = (await supertest(t.app).get('/v1/key').expect(200)).text;
+    expect(saved.trim().startsWith('{')).toBe(true);
+    const withKey = await page(inputs.proof!);
+    expect(await page(inputs.proof!, { key: `${saved}\n` })).toEqual(withKey);
+    expect(withKey.ok).toBe(true);
+    writeFileSync(path.join(dir.dir, 'ledger.vkey'), saved);
+    expect((await cli(['verify-proof', path.join(dir.dir, 'proof'), '--key', path.join(dir.dir, 'ledger.vkey'), '--json'])).stdout).toBe(withKey.json);
+  });
+
+  it('refuses JSON without a verifierKey, saying what it expected', async () => {
+    const verifyInputRefusal = await verifyInput(nobleCrypto, request(inputs.proof!, { key: '{"publicKey":"AAAA"}' }), noYield).catch((e: unknown) => e);
+    expect(verifyInputRefusal).toBeInstanceOf(InputError);
+    expect((verifyInputRefusal as InputError).message).toBe('not a verifier key: it is JSON without a "verifierKey" string (as GET /v1/key answers)');
+  });
+});
+
 describe('inputs the page refuses, as the command refuses them (exit 2)', () => {
   const refusal = (text: string | Uint8Array, extra: Partial<VerifyRequest>) =>
     verifyInput(nobleCrypto, request(text, extra), noYield).then(

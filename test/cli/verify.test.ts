@@ -198,3 +198,18 @@ describe('ledger verify-proof FILE --key VKEY', () => {
     expect(stdout).toContain('NOT VERIFIED');
   });
 });
+
+describe('an error answer saved with curl where evidence was expected', () => {
+  it('says the file holds the ledger\'s error answer, in its words: exit 1', async () => {
+    const noToken = await request(t.app).get('/v1/bundles?period=2026-Q3').expect(401);
+    writeFileSync(file('q3-no-token.json'), noToken.text);
+    const bundle = await cli(['verify', file('q3-no-token.json'), '--key', key]);
+    expect(bundle.code).toBe(1);
+    expect(bundle.stdout).toContain(`BAD_SHAPE: the file holds the ledger's error answer (HTTP 401 Unauthorized: ${noToken.body.detail}), not an evidence bundle: fetch it again`);
+
+    const missing = await request(t.app).get('/v1/entries/999999/tlog-proof').set(auth(t, 'auditor')).expect(404);
+    const proof = await cli(['verify-proof', '-', '--key', key], missing.text);
+    expect(proof.code).toBe(1);
+    expect(proof.stdout).toContain(`BAD_SHAPE: the file holds the ledger's error answer (HTTP 404 Not Found: ${missing.body.detail}), not a C2SP tlog-proof: fetch it again`);
+  });
+});

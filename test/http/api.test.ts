@@ -237,6 +237,10 @@ describe('HTTP API', () => {
       const leafHash = fromHex(sha256hex(Buffer.from([0]), Buffer.from(p.extra!)));
       expect(verifyInclusion(nodeCrypto, { leafHash, index: p.index, size: checkpoint.size, proof: p.proof, root: checkpoint.rootHash })).toEqual({ ok: true });
       await request(t.app).get('/v1/entries/1/tlog-proof?treeSize=2').set(as('auditor')).expect(404);
+      // Just appended, not yet under a checkpoint: say so, and name the index (no treeSize was sent).
+      await post(rotation(4)).expect(201);
+      const early = await request(t.app).get('/v1/entries/3/tlog-proof').set(as('auditor')).expect(400);
+      expect(early.body).toMatchObject({ field: 'index', detail: 'entry 3 is not covered by the latest checkpoint (size 3) yet; retry in a moment' });
     });
   });
 

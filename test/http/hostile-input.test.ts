@@ -46,6 +46,36 @@ describe('hostile input', () => {
     const bundle = await request(t.app).get(`/v1/bundles?period=${id}`).set(auth());
     expect(bundle.status).toBe(400);
     expect(bundle.body).toMatchObject({ field: 'period' });
+    // The same ids on the report and sample endpoints (they answered 500 INVALID_TIMESTAMP).
+    for (const path of [`/v1/reports/${id}`, `/v1/reports/${id}?controlId=ITGC-AC-07`, `/v1/samples?period=${id}&controlId=ITGC-AC-07&size=1&nonce=n`]) {
+      const res = await request(t.app).get(path).set(auth());
+      expect([path, res.status, res.body.field]).toEqual([path, 400, 'period']);
+    }
+  });
+
+  it('names the parameter the request used for a period that has no close (period, or id in /v1/periods/{id})', async () => {
+    await request(t.app).post('/v1/entries').set({ Authorization: `Bearer ${t.tokens.writer}` }).send(rotation(1));
+    t.ledger.tick();
+    const cases: Array<[string, string]> = [
+      ['/v1/periods/2001-01', 'id'],
+      ['/v1/bundles?period=2001-01', 'period'],
+      ['/v1/reports/2001-01', 'period'],
+      ['/v1/reports/2001-01?controlId=ITGC-AC-07', 'period'],
+      ['/v1/samples?period=2001-01&controlId=ITGC-AC-07&size=1&nonce=n', 'period'],
+    ];
+    for (const [path, field] of cases) {
+      const res = await request(t.app).get(path).set(auth());
+      expect([path, res.status, res.body.field]).toEqual([path, 404, field]);
+    }
+  });
+
+  it('names a batch record that is not an object as records.<i>, without a trailing dot', async () => {
+    const res = await request(t.app)
+      .post('/v1/entries/batch')
+      .set({ Authorization: `Bearer ${t.tokens.writer}` })
+      .send({ records: [rotation(1), null] });
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ field: 'records.1', errors: [{ field: 'records.1' }] });
   });
 
   it('answers 400 for a listing time or a token expiry in the year 10000', async () => {

@@ -135,7 +135,9 @@ describe('ledger verify and ledger report', () => {
   it('says PROVISIONAL plainly for an open period', async () => {
     const { code, out } = await verifyText(`period=2026-Q3&controlId=${C}`);
     expect(code).toBe(0);
-    expect(out).toContain('PROVISIONAL: period 2026-Q3 is still open');
+    expect(out).toContain(
+      'PROVISIONAL: period 2026-Q3 is still open; entries are proved against the latest checkpoint, not a close, and more may arrive before it closes (none can change)',
+    );
     expect(out).toContain('(PROVISIONAL, as of 2026-09-25T00:00:00.000Z)');
   });
 
@@ -160,6 +162,10 @@ describe('ledger verify and ledger report', () => {
       expect(code).toBe(0);
       expect(out).toMatch(/control\s+definition\s+population\s+exceptions\s+result/);
       expect(out).toMatch(new RegExp(`${C}\\s+0\\s+1\\s+1\\s+exceptions`));
+      expect(out).toMatch(/^as of 2026-09-01T00:00:00\.000Z; anchored at the period close: tree size \d+, root [0-9a-f]{64}$/m);
+      out = '';
+      await reportCommand(io, { LEDGER_TOKEN: t.tokens.auditor }).parseAsync(['2026-Q3', '--control', C, '--url', url], { from: 'user' });
+      expect(out).toMatch(/^as of \S+; anchored at the latest checkpoint \(PROVISIONAL: the period is still open\): tree size \d+, root [0-9a-f]{64}$/m);
       out = '';
       await reportCommand(io, { LEDGER_TOKEN: t.tokens.auditor }).parseAsync(['2026-08', '--control', C, '--json', '--url', url], { from: 'user' });
       expect(JSON.parse(out)).toMatchObject({ controlId: C, result: 'exceptions' });

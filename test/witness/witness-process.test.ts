@@ -84,4 +84,21 @@ describe('ledger witness (real processes)', () => {
     expect(status.code).toBe(0);
     expect(JSON.parse(status.stdout).logs).toMatchObject([{ origin: ORIGIN, treeSize: 40, cosignedCheckpoints: 4 }]);
   });
+
+  it('takes --log as the JSON GET /v1/key answers (the README\'s "$(cat ledger.vkey)"), and exits 2 for a --log that is no key', async () => {
+    const saved = `${JSON.stringify({ origin: ORIGIN, verifierKey: log.vkey, publicKey: 'AA==' })}\n`;
+    const other = tempDir('witness-proc-json-');
+    try {
+      const w = await startWitnessProcess({ name: 'auditor', keyFile, dbFile: path.join(other.dir, 'w.db'), vkey }, [saved]);
+      running = w.proc;
+      expect((await add(w.url, log.request(0, 10))).status).toBe(200);
+      await w.proc.stop();
+      running = undefined;
+    } finally {
+      other.cleanup();
+    }
+    const bad = await runCli(['witness', 'serve', '--key', keyFile, '--db', path.join(t.dir, 'never.db'), '--port', '0', '--log', '{"publicKey":"AA=="}']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--log {"publicKey":"AA=="}: it is JSON without a "verifierKey" string');
+  });
 });

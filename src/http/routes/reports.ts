@@ -6,13 +6,13 @@
  *   GET /v1/monitor?controlId=C            what is overdue now
  */
 import { Router } from 'express';
-import { MAX_CONTROL_ID_LENGTH, PeriodError, parsePeriodId, type Period } from '../../evidence/index.js';
+import { MAX_CONTROL_ID_LENGTH } from '../../evidence/index.js';
 import type { Ledger } from '../../ledger/ledger.js';
 import { ReportService } from '../../ledger/reports.js';
 import { monitorControl } from '../../ledger/monitor.js';
 import { MAX_SAMPLE_SIZE, isValidNonce } from '../../reports/index.js';
 import { requireRole } from '../auth.js';
-import { parseIndexParam } from '../params.js';
+import { parseIndexParam, periodParam } from '../params.js';
 import { badRequest } from '../problem.js';
 import { onlyQuery } from '../query.js';
 
@@ -26,30 +26,20 @@ function stringParam(query: Record<string, unknown>, name: string, max: number, 
   return v;
 }
 
-function periodOf(id: unknown, field: string, fiscalYearStart: number): Period {
-  if (typeof id !== 'string') throw badRequest(`${field} must be one period id`, field);
-  try {
-    return parsePeriodId(id, fiscalYearStart);
-  } catch (err) {
-    if (err instanceof PeriodError) throw badRequest(err.message, field);
-    throw err;
-  }
-}
-
 export function reportRoutes(ledger: Ledger): Router {
   const r = Router();
   const reports = new ReportService(ledger);
   const fiscal = (): number => ledger.settings.fiscalYearStart;
 
   r.get('/v1/reports/:period', requireRole('auditor'), onlyQuery('controlId'), async (req, res) => {
-    const period = periodOf(req.params.period, 'period', fiscal());
+    const period = periodParam('period', req.params.period, fiscal());
     const controlId = stringParam(req.query, 'controlId', MAX_CONTROL_ID_LENGTH, false);
     const anchor = reports.anchor(period);
     res.json(controlId === undefined ? await reports.summary(anchor) : (await reports.report(anchor, controlId)).report);
   });
 
   r.get('/v1/samples', requireRole('auditor'), onlyQuery('period', 'controlId', 'size', 'nonce'), async (req, res) => {
-    const period = periodOf(stringParam(req.query, 'period', 64, true), 'period', fiscal());
+    const period = periodParam('period', stringParam(req.query, 'period', 64, true), fiscal());
     const controlId = stringParam(req.query, 'controlId', MAX_CONTROL_ID_LENGTH, true)!;
     const size = parseIndexParam('size', req.query.size, { min: 1, max: MAX_SAMPLE_SIZE });
     const nonce = stringParam(req.query, 'nonce', 128, true)!;
