@@ -8,6 +8,7 @@
  * run for the throughput line.
  */
 import { Command } from 'commander';
+import { pathArgument } from './path-argument.js';
 import { EXIT_USAGE, UsageError, exitCodeOf, processIo, type VerifyIo } from './verify-io.js';
 
 export const MAX_FINDINGS_DEFAULT = 100;
@@ -26,7 +27,7 @@ export function auditCommand(io: VerifyIo = processIo()): Command {
       'recompute every leaf hash, the hash chain, every stored tree node, every checkpoint and period close ' +
         'from a copy of the database (opened read-only)',
     )
-    .requiredOption('--db <file>', 'the ledger database file, or a postgres:// URL')
+    .requiredOption('--db <file>', 'the ledger database file, or a postgres:// URL', pathArgument)
     .option('--key <vkey>', 'the published verifier key (<name>+<hex8>+<base64>) or a file holding it; default: the key the database records')
     .option('--policy <file>', 'a C2SP tlog-policy file: check every stored cosignature against its witness keys')
     .option('--json', 'print the machine-readable report')

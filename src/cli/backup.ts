@@ -6,6 +6,7 @@
  * Exit 0 when the backup is written (and, with --audit, passes), 1 otherwise, 2 on usage errors.
  */
 import { Command } from 'commander';
+import { pathArgument } from './path-argument.js';
 import type { Store } from '../store/index.js';
 import { isPostgresUrl } from '../store/pg/url.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, exitCodeOf, processIo, type VerifyIo } from './verify-io.js';
@@ -24,8 +25,8 @@ interface BackupArgs {
 export function backupCommand(io: VerifyIo = processIo()): Command {
   return new Command('backup')
     .description('write an online, consistent backup of the database while the ledger runs (never overwrites)')
-    .requiredOption('--db <file>', 'the ledger database file')
-    .requiredOption('--to <file>', 'the backup file to create')
+    .requiredOption('--db <file>', 'the ledger database file', pathArgument)
+    .requiredOption('--to <file>', 'the backup file to create', pathArgument)
     .option('--audit', 'also run the ledger audit on the copy (with the key it records)')
     .exitOverride((err) => io.exit(exitCodeOf(err)))
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })

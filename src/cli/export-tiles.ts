@@ -16,6 +16,7 @@
  * (the directory mirrors another log or history, a file in the way), 2 on usage errors.
  */
 import { Command } from 'commander';
+import { pathArgument } from './path-argument.js';
 import { exitCodeOf, processIo, type VerifyIo } from './verify-io.js';
 
 export interface ExportArgs {
@@ -30,8 +31,8 @@ export interface ExportArgs {
 export function exportTilesCommand(io: VerifyIo = processIo()): Command {
   return new Command('export-tiles')
     .description('write the log as C2SP tlog-tiles static files (checkpoint, tiles, entry bundles), incrementally and atomically; the database is opened read-only')
-    .requiredOption('--db <file>', 'the ledger database file, or a postgres:// URL')
-    .requiredOption('--out <dir>', 'the mirror directory (created if missing)')
+    .requiredOption('--db <file>', 'the ledger database file, or a postgres:// URL', pathArgument)
+    .requiredOption('--out <dir>', 'the mirror directory (created if missing)', pathArgument)
     .option('--no-entries', 'leave out the entry bundles: they hold the records, while hash tiles and the checkpoint are public')
     .option('--rescan', 'reconsider every tile from size 0, writing only the missing ones (a mirror that lost files)')
     .option('--latest-partials-only', 'write the partial tiles of the exported checkpoint only, not those of every checkpoint signed since the last run (far fewer files; the mirror then serves partial tiles for the checkpoints it published)')

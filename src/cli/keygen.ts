@@ -1,5 +1,6 @@
 /** `ledger keygen`: a new Ed25519 checkpoint-signing key in the Go note signer-key form. */
 import { Command } from 'commander';
+import { pathArgument } from './path-argument.js';
 import { nodeCrypto } from '../crypto/node.js';
 import { formatVerifierKey, generateSignerKey, verifierKeyOf } from '../note/index.js';
 import { writeSigningKey } from '../ledger/signing-key.js';
@@ -9,7 +10,7 @@ export function keygenCommand(): Command {
   return new Command('keygen')
     .description('generate a checkpoint-signing key (written with mode 0600; never overwrites)')
     .requiredOption('--origin <origin>', 'the log origin, which is also the key name (e.g. ledger.example.com/prod)')
-    .requiredOption('--out <file>', 'where to write the private signer key')
+    .requiredOption('--out <file>', 'where to write the private signer key', pathArgument)
     .exitOverride(exitOnUsageError)
     .action((opts: { origin: string; out: string }) => {
       let key;

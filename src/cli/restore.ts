@@ -16,6 +16,7 @@
  * Exit 0 when restored, 1 when refused, 2 on usage errors.
  */
 import { Command } from 'commander';
+import { pathArgument } from './path-argument.js';
 import { exitCodeOf, processIo, type VerifyIo } from './verify-io.js';
 
 export interface RestoreArgs {
@@ -29,8 +30,8 @@ export interface RestoreArgs {
 export function restoreCommand(io: VerifyIo = processIo()): Command {
   return new Command('restore')
     .description('restore a backup in place of the database, refusing one that fails the audit or is behind a published checkpoint')
-    .requiredOption('--from <backup>', 'the backup file (from `ledger backup`)')
-    .requiredOption('--db <file>', 'the database to restore (the ledger must not be running on it)')
+    .requiredOption('--from <backup>', 'the backup file (from `ledger backup`)', pathArgument)
+    .requiredOption('--db <file>', 'the database to restore (the ledger must not be running on it)', pathArgument)
     .requiredOption('--not-before <checkpoint>', 'the newest published signed checkpoint note (a file, or - for stdin)')
     .option('--key <vkey>', 'the published verifier key or a file holding it (default: the key the backup records)')
     .option('--force', 'if the database exists, keep it aside as <db>.before-restore-<time> and restore in its place')

@@ -3,6 +3,8 @@
  * with its own key and its own state file; it never sees the ledger's database or key.
  */
 import { Command } from 'commander';
+import { pathArgument } from './path-argument.js';
+import { exitOnUsageError } from './verify-io.js';
 import { nodeCrypto } from '../crypto/node.js';
 import { toBase64, toHex } from '../crypto/bytes.js';
 import { formatCosignerKey, generateCosignerKey, parseVerifierKey, verifierKeyOf, type VerifierKey } from '../note/index.js';
@@ -28,13 +30,16 @@ function logLine(fields: Record<string, unknown>): void {
 }
 
 export function witnessCommand(): Command {
-  const witness = new Command('witness').description('run a C2SP tlog-witness that cosigns the ledger’s checkpoints (tlog-cosignature v1)');
+  // Set before the subcommands are made, which inherit it: a usage error in any of them exits 2.
+  const witness = new Command('witness')
+    .description('run a C2SP tlog-witness that cosigns the ledger’s checkpoints (tlog-cosignature v1)')
+    .exitOverride(exitOnUsageError);
 
   witness
     .command('keygen')
     .description('generate a witness key (mode 0600, never overwrites) and print its verifier key')
     .requiredOption('--name <name>', 'the witness name, also the cosignature key name (e.g. witness.auditor.example/sox)')
-    .requiredOption('--out <file>', 'where to write the private key')
+    .requiredOption('--out <file>', 'where to write the private key', pathArgument)
     .action((opts: { name: string; out: string }) => {
       let key;
       try {
@@ -50,7 +55,7 @@ export function witnessCommand(): Command {
     .command('serve')
     .description('serve POST /add-checkpoint and GET /<sha256 hex of origin>/checkpoint')
     .requiredOption('--key <file>', 'the witness key file (from witness keygen)')
-    .requiredOption('--db <file>', 'the witness state file (SQLite; created if missing)')
+    .requiredOption('--db <file>', 'the witness state file (SQLite; created if missing)', pathArgument)
     .requiredOption('--log <vkey>', 'a log verifier key to witness, or the JSON GET /v1/key answers (repeatable); its name is the log origin', collect, [] as string[])
     .option('--port <port>', 'port to listen on (0: any free one)', '7380')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
@@ -92,7 +97,7 @@ export function witnessCommand(): Command {
   witness
     .command('status')
     .description('print what this witness has cosigned, per log')
-    .requiredOption('--db <file>', 'the witness state file')
+    .requiredOption('--db <file>', 'the witness state file', pathArgument)
     .option('--json', 'machine-readable output')
     .action(async (opts: { db: string; json?: boolean }) => {
       const WitnessStateFile = await witnessState();

@@ -23,6 +23,22 @@ describe('usage errors', () => {
     expect(r.stderr.length).toBeGreaterThan(0);
   });
 
+  // An empty path (an unset shell variable) is a usage error naming the option, never a file SQLite opens as a temporary database.
+  it.each([
+    [['audit', '--db', ''], '--db'],
+    [['export-tiles', '--db', '', '--out', path.join(t.dir, 'm')], '--db'],
+    [['export-tiles', '--db', path.join(t.dir, 'x.db'), '--out', ' '], '--out'],
+    [['backup', '--db', '', '--to', path.join(t.dir, 'b.db')], '--db'],
+    [['restore', '--from', '', '--db', path.join(t.dir, 'r.db')], '--from'],
+    [['keygen', '--origin', 'ledger.example.com/x', '--out', ''], '--out'],
+    [['witness', 'keygen', '--name', 'w.example/w', '--out', ''], '--out'],
+  ] as const)('ledger %j exits 2 naming %s as empty', (args, option) => {
+    const r = run([...args]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(option);
+    expect(r.stderr).toMatch(/must not be empty/);
+  });
+
   it('still exits 0 for help asked for, and writes a key for a good origin', () => {
     expect(run(['--help']).status).toBe(0);
     const ok = run(['keygen', '--origin', 'ledger.example.com/prod', '--out', path.join(t.dir, 'good.key')]);
