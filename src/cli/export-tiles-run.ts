@@ -159,6 +159,9 @@ function openReadOnly(file: string): Store {
 
 function reportText(out: string, r: ExportReport): string {
   const tiles = r.written.filter((p) => p !== CHECKPOINT_PATH);
+  if (r.fromSize === r.treeSize && r.written.length === 0 && r.kept === 0) {
+    return `export of tree size ${r.treeSize} to ${out}: nothing new, the mirror already holds that checkpoint\n`;
+  }
   const lines = [
     `export of tree size ${r.treeSize} to ${out} (the mirror held size ${r.fromSize})`,
     `  written: ${tiles.length} tiles and bundles${r.written.includes(CHECKPOINT_PATH) ? ', then the checkpoint' : '; checkpoint unchanged'}`,

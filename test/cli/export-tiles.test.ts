@@ -88,6 +88,9 @@ describe('ledger export-tiles', () => {
     const report = await json('--out', out);
     expect(report).toMatchObject({ treeSize: 305, fromSize: 305, written: [], kept: 0 });
     expect(files(out)).toEqual(before);
+    const text = await exportTiles('--db', t.dbPath, '--out', out);
+    expect(text.stdout).toBe(`export of tree size 305 to ${out}: nothing new, the mirror already holds that checkpoint\n`);
+    expect(files(out)).toEqual(before);
   });
 
   it('a later run writes only the tiles that became full and the partial tiles of new checkpoints, then the checkpoint', async () => {
