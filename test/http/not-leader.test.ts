@@ -77,6 +77,17 @@ describe('writes that reach a follower', () => {
     expect(ready.status).toBe(200);
     expect(ready.body).toMatchObject({ status: 'ready', role: 'follower', term: 4, leader: LEADER_URL, database: 'readable', treeSize: 1, signedTreeSize: 1 });
     expect((await request(t.app).get('/readyz')).body).toMatchObject({ role: 'leader', database: 'writable' });
+    // A load balancer's health check for writes: ready only on the sequencer.
+    const forWrites = await request(app).get('/readyz?role=leader');
+    expect(forWrites.status).toBe(503);
+    expect(forWrites.headers['retry-after']).toBe('1');
+    expect(forWrites.body).toMatchObject({ status: 'not ready', role: 'follower', leader: LEADER_URL });
+    expect((await request(t.app).get('/readyz?role=leader')).body).toMatchObject({ status: 'ready', role: 'leader' });
+    for (const query of ['role=follower', 'role=', 'role=leader&role=leader']) {
+      const bad = await request(app).get(`/readyz?${query}`);
+      expect(bad.status, query).toBe(400);
+      expect(bad.body.field, query).toBe('role');
+    }
     const metrics = (await request(app).get('/metrics')).text;
     expect(metrics).toMatch(/^ledger_leader 0$/m);
     expect(metrics).toMatch(/^ledger_leader_term 4$/m);

@@ -2,7 +2,10 @@
  * GET /healthz (the process answers) and GET /readyz (can write, signing healthy, checkpoint fresh;
  * also how far the search index has got, which readiness does not depend on). A follower is ready
  * when it can read: it serves every read, and answers writes 503 not-leader (role says which).
+ * `/readyz?role=leader` is ready only on the sequencer: a load balancer that checks status codes
+ * alone can send writes there and reads anywhere.
  */
+import { badRequest } from '../problem.js';
 import { onlyQuery } from '../query.js';
 import { Router } from 'express';
 import type { BodyPreparer } from '../prepare-pool.js';
@@ -38,7 +41,10 @@ export function healthRoutes(ledger: Ledger, preparer?: BodyPreparer): Router {
     res.json({ status: 'ok' });
   });
 
-  r.get('/readyz', onlyQuery(), (_req, res) => {
+  r.get('/readyz', onlyQuery('role'), (req, res) => {
+    const wanted = req.query.role;
+    if (wanted !== undefined && wanted !== 'leader') throw badRequest('role must be "leader" (ready only while this instance is the sequencer), or left out', 'role');
+    const role = ledger.role();
     const health = ledger.health();
     const latest = ledger.latestCheckpoint();
     const unsigned = ledger.size - (latest?.treeSize ?? 0);
@@ -53,9 +59,14 @@ export function healthRoutes(ledger: Ledger, preparer?: BodyPreparer): Router {
     const pool = preparer?.health?.();
     // No thread left to prepare appends: every append would be a 503, so the node is not ready.
     const ready =
-      health.signing === 'ok' && !health.lastTickError && !stale && !notWritable && !witnessing?.conflict && (pool === undefined || pool.threads > 0);
+      health.signing === 'ok' &&
+      !health.lastTickError &&
+      !stale &&
+      !notWritable &&
+      !witnessing?.conflict &&
+      (pool === undefined || pool.threads > 0) &&
+      (wanted !== 'leader' || role.role === 'leader');
     if (!ready) res.set('Retry-After', '1');
-    const role = ledger.role();
     res.status(ready ? 200 : 503).json({
       status: ready ? 'ready' : 'not ready',
       database: notWritable ?? (role.role === 'leader' ? 'writable' : 'readable'),
