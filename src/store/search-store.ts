@@ -25,7 +25,7 @@ export type SearchValue = string | Uint8Array;
 export const SEARCH_FIELD_NAMES = Object.keys(SEARCH_FIELDS) as SearchField[];
 
 /** The entries column each field indexes. */
-const SEARCH_COLUMNS: Record<SearchField, string> = {
+export const SEARCH_COLUMNS: Readonly<Record<SearchField, string>> = {
   leafHash: 'leaf_hash',
   type: 'type',
   controlId: 'control_id',

@@ -26,6 +26,22 @@ function* pages(count: number, ms: number): Generator<string> {
 /** A reader as fast as can be: takes every chunk at once, as a fast socket does. */
 const fastReader = () => new Writable({ write: (_c, _e, done) => done() });
 
+/**
+ * Other work on the event loop: counts macrotask turns (one setImmediate each) until stopped,
+ * calling `onTurn` at each.
+ */
+function turnCounter(onTurn: () => void = () => {}): { turn: () => number; stop: () => void } {
+  let turn = 0;
+  let stopped = false;
+  const tick = () => {
+    turn++;
+    onTurn();
+    if (!stopped) setImmediate(tick);
+  };
+  setImmediate(tick);
+  return { turn: () => turn, stop: () => (stopped = true) };
+}
+
 describe('long reads in slices', () => {
   it('lets other work run between slices while a fast reader takes everything', async () => {
     const turns: number[] = [];
@@ -37,37 +53,27 @@ describe('long reads in slices', () => {
       }
     };
     // Other requests: each macrotask turn notes how many pages were made by then.
-    let stop = false;
-    const tick = () => {
-      turns.push(produced);
-      if (!stop) setImmediate(tick);
-    };
-    setImmediate(tick);
+    const other = turnCounter(() => turns.push(produced));
     await pipeline(Readable.from(inSlices(counted(), 5), { objectMode: false }), fastReader());
-    stop = true;
+    other.stop();
     // 40 pages of 2 ms in slices of 5 ms: other work ran at many points during the read, not only after it.
     const during = new Set(turns.filter((n) => n > 0 && n < 40));
     expect(during.size).toBeGreaterThanOrEqual(5);
   });
 
   it('gives all long reads together one slice per turn, so other work waits for one slice, not one per reader', async () => {
-    let turn = 0;
-    let stop = false;
-    const tick = () => {
-      turn++;
-      if (!stop) setImmediate(tick);
-    };
-    setImmediate(tick);
+    const other = turnCounter();
     const workIn = new Map<number, Set<string>>();
     const source = function* (name: string) {
       for (let i = 0; i < 15; i++) {
         busy(2);
+        const turn = other.turn();
         (workIn.get(turn) ?? workIn.set(turn, new Set()).get(turn)!).add(name);
         yield `${name} ${i}\n`;
       }
     };
     await Promise.all(['a', 'b', 'c'].map((name) => pipeline(Readable.from(inSlices(source(name), 5), { objectMode: false }), fastReader())));
-    stop = true;
+    other.stop();
     expect(workIn.size).toBeGreaterThan(3);
     for (const [t, names] of workIn) expect([t, names.size]).toEqual([t, 1]);
   });
@@ -93,18 +99,12 @@ describe('long reads in slices', () => {
 describe('long reads of the log, one entry per item', () => {
   /** Counts event-loop turns while `run` goes on; `work(turn)` notes one unit of work in that turn. */
   async function perTurn(run: (work: (units: number) => void) => Promise<void>): Promise<number[]> {
-    let turn = 0;
-    let stop = false;
-    const tick = () => {
-      turn++;
-      if (!stop) setImmediate(tick);
-    };
-    setImmediate(tick);
+    const other = turnCounter();
     const units = new Map<number, number>();
     try {
-      await run((n) => units.set(turn, (units.get(turn) ?? 0) + n));
+      await run((n) => units.set(other.turn(), (units.get(other.turn()) ?? 0) + n));
     } finally {
-      stop = true;
+      other.stop();
     }
     return [...units.values()];
   }
@@ -150,18 +150,12 @@ describe('long reads of the log, one entry per item', () => {
   it('builds a listing page (1,000 strictly decoded entries at most) one entry per turn when the budget is zero', () =>
     withRotations(async (t, total) => {
       for (const query of [{ limit: '1000' }, { limit: '1000', late: 'false' }]) {
-        let turns = 0;
-        let stop = false;
-        const tick = () => {
-          turns++;
-          if (!stop) setImmediate(tick);
-        };
-        setImmediate(tick);
-        const page = await listEntries(t.ledger, query, 0).finally(() => (stop = true));
+        const other = turnCounter();
+        const page = await listEntries(t.ledger, query, 0).finally(() => other.stop());
         expect(page.entries).toHaveLength(total);
         expect(page.next).toBeNull();
         // Other work had a turn between every two entries: the page took at least one turn per entry.
-        expect(turns).toBeGreaterThanOrEqual(total);
+        expect(other.turn()).toBeGreaterThanOrEqual(total);
       }
     }));
 });

@@ -12,7 +12,7 @@ import { SEARCH_FIELDS } from '../../src/store/search-store.js';
 import { openTestLedger, rotation } from '../support/ledger.js';
 import { freshDatabase, postgresAvailable } from '../support/postgres.js';
 import { migrateDatabase } from '../support/pg-migrate.js';
-import { INDEX_CHUNK, insertEntry } from '../support/pg-seed.js';
+import { INDEX_CHUNK, attempt, insertEntry } from '../support/pg-seed.js';
 
 const skip = postgresAvailable();
 const APPROVER = 'test-admin';
@@ -21,15 +21,6 @@ const APPEND_ONLY = 'entries are append-only (only a committed redaction empties
 const NOT_NAMED = 'redaction_approvals: the named entry is no redaction record of this target';
 
 const values = (e: EntryRow): unknown[] => [e.index, Buffer.from(e.leaf), Buffer.from(e.leafHash), e.receivedAt, e.source, e.type, e.controlId, e.system, e.actorId, e.subjectId, e.occurredAt];
-
-async function attempt(c: pg.Client, sql: string, params: unknown[] = []): Promise<string> {
-  try {
-    await c.query(sql, params);
-    return 'allowed';
-  } catch (err) {
-    return (err as Error).message;
-  }
-}
 
 describe.skipIf(skip)('redaction on PostgreSQL: the database permits exactly the emptying', () => {
   let db: Awaited<ReturnType<typeof freshDatabase>>;

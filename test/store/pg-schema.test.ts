@@ -12,21 +12,12 @@ import { openDatabase, type SqliteDb } from '../../src/store/db.js';
 import { migrate } from '../../src/store/migrate.js';
 import { freshDatabase, postgresAvailable, withClient } from '../support/postgres.js';
 import { migrateDatabase, postgresMigrations } from '../support/pg-migrate.js';
-import { entryValues, insertEntry, seedLog } from '../support/pg-seed.js';
+import { attempt, entryValues, insertEntry, seedLog } from '../support/pg-seed.js';
 import { tempDir } from '../support/tmp.js';
 
 const skip = postgresAvailable();
 
-/** The message of the error `sql` raises ('allowed' when it succeeds), and its SQLSTATE. */
-async function attempt(c: pg.Client, sql: string, params: unknown[] = []): Promise<string> {
-  try {
-    await c.query(sql, params);
-    return 'allowed';
-  } catch (err) {
-    return (err as Error).message;
-  }
-}
-
+/** The SQLSTATE of the error `sql` raises, if it raises one. */
 async function sqlstate(c: pg.Client, sql: string): Promise<string | undefined> {
   try {
     await c.query(sql);

@@ -4,21 +4,10 @@
  * recorded expiry, a period close, control heads, a leader term) in every append-only table.
  */
 import type pg from 'pg';
-import { SEARCH_FIELDS, type SearchField } from '../../src/store/search-store.js';
-
-/** The entries column behind each search field (src/store/search-store.ts, SEARCH_COLUMNS). */
-export const SEARCH_COLUMN: Record<SearchField, string> = {
-  leafHash: 'leaf_hash',
-  type: 'type',
-  controlId: 'control_id',
-  system: 'system',
-  actor: 'actor_id',
-  subject: 'subject_id',
-  source: 'source',
-};
+import { SEARCH_COLUMNS, SEARCH_FIELDS, type SearchField } from '../../src/store/search-store.js';
 
 /** The indexer's chunk as PostgreSQL SQL: text fields stored as their UTF-8 bytes (migration 004's convention). */
-export const INDEX_CHUNK = `INSERT INTO entry_search (field, value, idx) ${Object.entries(SEARCH_COLUMN)
+export const INDEX_CHUNK = `INSERT INTO entry_search (field, value, idx) ${Object.entries(SEARCH_COLUMNS)
   .map(([f, col]) => `SELECT ${SEARCH_FIELDS[f as SearchField]}, ${col === 'leaf_hash' ? col : `convert_to(${col}, 'UTF8')`}, idx FROM entries WHERE idx >= $1 AND idx < $2`)
   .join(' UNION ALL ')}`;
 
@@ -28,6 +17,16 @@ export const ENTRY_COLUMNS = 'idx, leaf, leaf_hash, received_at, source, type, c
 export function entryValues(idx: number): unknown[] {
   return [idx, Buffer.from(`{"record":{"n":${idx}}}`), Buffer.alloc(32, idx + 1), `2026-09-14T02:00:0${idx}.000Z`,
     'ci-pipeline', 'rotation', 'ITGC-AC-07', 'payments-api-prod', 'vault-rotator', `svc-${idx}`, '2026-09-14T02:00:00Z'];
+}
+
+/** The message of the error `sql` raises, or 'allowed' when it succeeds. */
+export async function attempt(c: pg.Client, sql: string, params: unknown[] = []): Promise<string> {
+  try {
+    await c.query(sql, params);
+    return 'allowed';
+  } catch (err) {
+    return (err as Error).message;
+  }
 }
 
 export async function insertEntry(c: pg.Client, values: unknown[]): Promise<void> {
